@@ -1,0 +1,13 @@
+/// Password policy: long enough to resist guessing, bounded so hashing cost stays bounded.
+public enum PasswordPolicy {
+    public static func check(_ password: String, field: String = "password") throws(ValidationError) {
+        if password.count < Limits.passwordMin {
+            throw ValidationError(field: field, reason: "must be at least \(Limits.passwordMin) characters",
+                                  limit: Limits.passwordMin)
+        }
+        // bcrypt reads at most 72 bytes; longer inputs would silently collide, so refuse them.
+        if password.utf8.count > 72 {
+            throw ValidationError(field: field, reason: "must be at most 72 bytes of UTF-8", limit: 72)
+        }
+    }
+}

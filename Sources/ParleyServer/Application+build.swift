@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import ParleyStore
+import ServiceLifecycle
+
+/// Builds the HTTP router with every route and middleware: the same function serves `parley serve`
+/// and the tests (`app.test(.router)` or `.live`).
+public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<ParleyRequestContext> {
+    let router = Router(context: ParleyRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
+    router.add(middleware: ProblemMiddleware())
+    OperationsController(services: services, migrator: migrator).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    let auth = AuthController(services: services)
+    let invitations = InvitationController(services: services)
+    auth.addPublicRoutes(to: api.group("auth"))
+    invitations.addPublicRoutes(to: api)
+
+    let authenticated = api.group().add(middleware: AuthenticationMiddleware(tokens: services.tokens, store: services.store))
+    auth.addAuthenticatedRoutes(to: authenticated.group("auth"))
+    MeController(services: services).addRoutes(to: authenticated.group("me"))
+    invitations.addAuthenticatedRoutes(to: authenticated)
+
+    let organization = authenticated.group("orgs/:org").add(middleware: OrganizationScopeMiddleware(store: services.store))
+    OrganizationController(services: services).addRoutes(to: organization)
+    invitations.addOrganizationRoutes(to: organization)
+    SiteController(services: services).addRoutes(to: organization)
+    ConversationController(services: services).addRoutes(to: organization)
+    MessageController(services: services).addRoutes(to: organization)
+    SearchController(services: services).addRoutes(to: organization)
+    return router
+}
+
+/// The Parley application: the router on the configured address, with graceful shutdown.
+public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    -> some ApplicationProtocol
+{
+    let config = runtime.services.config
+    return Application(
+        router: buildRouter(services: runtime.services, migrator: runtime.migrator),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Parley"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: runtime.logger)
+}

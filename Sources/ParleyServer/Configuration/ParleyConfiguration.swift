@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+
+/// Everything Parley reads from flags and the environment, resolved once at start-up.
+/// `docs/configuration.md` and `.env.example` list the same variables; keep them in step.
+public struct ParleyConfiguration: Sendable {
+    public enum Mode: String, Sendable {
+        case development, production
+    }
+
+    public var mode: Mode = .development
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./parley-data"
+    /// `postgres://…` selects PostgreSQL; nil means SQLite in the data directory.
+    public var databaseURL: String?
+    public var databaseMaxConnections = 20
+    public var publicURL: String?
+    public var jwtSecret = ""
+    /// Retired signing secrets still accepted for verification, so tokens survive a key rotation.
+    public var jwtPreviousSecrets: [String] = []
+    public var accessTokenTTL: TimeInterval = 15 * 60
+    public var refreshTokenTTL: TimeInterval = 30 * 24 * 3600
+    public var invitationTTL: TimeInterval = 7 * 24 * 3600
+    public var bcryptCost: UInt8 = 12
+    public var loginMaxFailures = 5
+    public var loginWindow: TimeInterval = 15 * 60
+    public var loginLockout: TimeInterval = 15 * 60
+    public var maxBodyBytes = 1 << 20
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    public var sqlitePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("parley.sqlite").path }
+
+    public var baseURL: String { publicURL ?? "http://\(host):\(port)" }
+}

@@ -1,0 +1,33 @@
+import Hummingbird
+import ParleyCore
+
+/// Typed access to query parameters with problems that name the parameter.
+struct QueryParameters {
+    let request: Request
+
+    func string(_ name: String, maxLength: Int = 200) throws -> String? {
+        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        return try TextRule(field: name, maxLength: maxLength).check(value)
+    }
+
+    func enumeration<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError(field: name, reason: "must be one of: \(allowed)")
+        }
+        return value
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            throw ValidationError(field: name, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)",
+                                  limit: range.upperBound)
+        }
+        return value
+    }
+
+    /// Page size: default 25, at most `Limits.pageSize`.
+    func limit() throws -> Int { try integer("limit", in: 1...Limits.pageSize) ?? 25 }
+}

@@ -1,0 +1,18 @@
+import Hummingbird
+import ParleyCore
+
+/// Gives every request an id (the client's `X-Request-Id` when it is sane), puts it in the log
+/// metadata and echoes it on the response, so a user's report can be matched to the log.
+struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let supplied = request.headers[.requestID].flatMap { id in
+            id.count <= 64 && id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) ? id : nil
+        }
+        let id = supplied ?? RandomToken.make(length: 16)
+        context.logger[metadataKey: "request_id"] = .string(id)
+        var response = try await next(request, context)
+        response.headers[.requestID] = id
+        return response
+    }
+}

@@ -1,0 +1,22 @@
+import ParleyCore
+import ParleyStore
+
+/// The long-lived dependencies controllers are built from (constructor injection, no globals).
+public struct ParleyServices: Sendable {
+    public let config: ParleyConfiguration
+    public let store: ParleyStore
+    public let tokens: TokenService
+    public let passwords: PasswordHasher
+    public let metrics: ParleyMetrics
+    public let clock: any WallClock
+
+    public init(config: ParleyConfiguration, store: ParleyStore, tokens: TokenService, passwords: PasswordHasher,
+                metrics: ParleyMetrics, clock: any WallClock) {
+        self.config = config
+        self.store = store
+        self.tokens = tokens
+        self.passwords = passwords
+        self.metrics = metrics
+        self.clock = clock
+    }
+}

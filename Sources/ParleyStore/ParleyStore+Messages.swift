@@ -1,0 +1,205 @@
+import Foundation
+import ParleyCore
+import SQLKit
+
+/// What a sender submits; body and client id are already validated.
+public struct MessageDraft: Sendable {
+    public var body: String
+    public var isPrivate: Bool
+    public var clientID: String?
+
+    public init(body: String, isPrivate: Bool, clientID: String?) {
+        self.body = body
+        self.isPrivate = isPrivate
+        self.clientID = clientID
+    }
+}
+
+/// Direction of a message page.
+public enum MessagePageDirection: Sendable, Equatable {
+    /// The newest messages before `seq` (nil = the latest page).
+    case before(Int?)
+    /// The oldest messages after `seq`.
+    case after(Int)
+}
+
+/// Messages: history pages, idempotent sends, edits, soft deletes and read markers.
+extension ParleyStore {
+    struct MessageRow: Decodable {
+        let id: String, conversationId: String, seq: Int, authorType: String, authorId: String?, body: String
+        let isPrivate: Bool, clientId: String?, createdAt: Int, editedAt: Int?, deletedAt: Int?
+
+        var message: Message {
+            Message(id: id, conversationId: conversationId, seq: seq, authorType: AuthorType(rawValue: authorType) ?? .system,
+                    authorId: authorId, body: body, private: isPrivate, clientId: clientId, createdAt: Timestamp.date(createdAt),
+                    editedAt: Timestamp.optionalDate(editedAt), deletedAt: Timestamp.optionalDate(deletedAt))
+        }
+    }
+
+    static let messageColumns: SQLQueryString =
+        "id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, edited_at, deleted_at"
+
+    /// Carries an earlier message with the same client id out of a rolled-back transaction.
+    private struct AlreadySent: Error { let message: Message }
+
+    public func messages(_ scope: TenantScope, conversationID: String, direction: MessagePageDirection, limit: Int) async throws -> Page<Message> {
+        try await engine.read { db in
+            try await self.requireConversation(db, scope: scope, id: conversationID)
+            let base: SQLQueryString = "SELECT \(Self.messageColumns) FROM messages WHERE org_id = \(bind: scope.orgID) AND conversation_id = \(bind: conversationID)"
+            let rows: [MessageRow]
+            switch direction {
+            case .before(let seq):
+                let bound: SQLQueryString = seq.map { " AND seq < \(bind: $0)" } ?? ""
+                rows = try await db.raw("\(base)\(bound) ORDER BY seq DESC LIMIT \(literal: limit + 1)")
+                    .all(decoding: MessageRow.self, with: self.rowDecoder)
+            case .after(let seq):
+                rows = try await db.raw("\(base) AND seq > \(bind: seq) ORDER BY seq ASC LIMIT \(literal: limit + 1)")
+                    .all(decoding: MessageRow.self, with: self.rowDecoder)
+            }
+            let page = rows.prefix(limit).map(\.message)
+            let more = rows.count > limit
+            switch direction {
+            case .before:
+                return Page(items: page.reversed(), nextCursor: more ? page.last.map { String($0.seq) } : nil)
+            case .after:
+                return Page(items: Array(page), nextCursor: more ? page.last.map { String($0.seq) } : nil)
+            }
+        }
+    }
+
+    /// Sends a message as the scope's member. A retry with the same client id returns the first
+    /// message unchanged (`created == false`) instead of writing a second one.
+    public func sendMessage(_ scope: TenantScope, conversationID: String, draft: MessageDraft) async throws -> (message: Message, created: Bool) {
+        guard let userID = scope.userID else { throw StoreError.forbidden("only a member can send as a member") }
+        do {
+            let message = try await engine.transaction { db in
+                try await self.insertMessage(db, scope: scope, conversationID: conversationID, draft: draft, author: (.member, userID))
+            }
+            return (message, true)
+        } catch let earlier as AlreadySent {
+            return (earlier.message, false)
+        } catch where isUniqueViolation(error) {
+            // A concurrent retry committed first (PostgreSQL); the constraint decided, so return its row.
+            guard let clientID = draft.clientID,
+                let existing = try await message(scope, conversationID: conversationID, clientID: clientID) else { throw error }
+            return (existing, false)
+        }
+    }
+
+    /// Inserts a message: bumps the conversation sequence first (which also serializes writers on the
+    /// conversation row), then checks the client id, then writes message and outbox event.
+    func insertMessage(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
+                       author: (type: AuthorType, id: String)) async throws -> Message {
+        let now = nowMS
+        let seq = try await db.raw("""
+            UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now)
+            WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq
+            """).first(decodingColumn: "seq", as: Int.self)
+        guard let seq else { throw StoreError.notFound("conversation") }
+        if let clientID = draft.clientID,
+            let earlier = try await db.raw("""
+                SELECT \(Self.messageColumns) FROM messages WHERE conversation_id = \(bind: conversationID) AND client_id = \(bind: clientID)
+                """).first(decoding: MessageRow.self, with: rowDecoder) {
+            throw AlreadySent(message: earlier.message)
+        }
+        let message = Message(id: Identifier.make("msg"), conversationId: conversationID, seq: seq, authorType: author.type,
+                              authorId: author.id, body: draft.body, private: draft.isPrivate, clientId: draft.clientID,
+                              createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil)
+        try await db.exec("""
+            INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at)
+            VALUES (\(bind: message.id), \(bind: scope.orgID), \(bind: conversationID), \(bind: seq), \(bind: author.type.rawValue),
+                    \(bind: author.id), \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now))
+            """)
+        try await db.exec("UPDATE conversations SET last_message_id = \(bind: message.id) WHERE id = \(bind: conversationID)")
+        try await upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: author.id, seq: seq)
+        try await appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: seq, type: EventType.messageCreated,
+                              payload: message, membersOnly: draft.isPrivate)
+        return message
+    }
+
+    func message(_ scope: TenantScope, conversationID: String, clientID: String) async throws -> Message? {
+        try await engine.read { db in
+            try await db.raw("""
+                SELECT \(Self.messageColumns) FROM messages WHERE org_id = \(bind: scope.orgID)
+                AND conversation_id = \(bind: conversationID) AND client_id = \(bind: clientID)
+                """).first(decoding: MessageRow.self, with: self.rowDecoder)
+        }?.message
+    }
+
+    /// Edits a message body (author, or an owner/admin); deleted messages stay deleted.
+    public func editMessage(_ scope: TenantScope, conversationID: String, messageID: String, body: String) async throws -> Message {
+        try await changeMessage(scope, conversationID: conversationID, messageID: messageID, eventType: EventType.messageUpdated) { now in
+            "body = \(bind: body), edited_at = \(bind: now)"
+        }
+    }
+
+    /// Soft-deletes: the row and its place in the sequence stay, the body is erased.
+    public func deleteMessage(_ scope: TenantScope, conversationID: String, messageID: String) async throws -> Message {
+        try await changeMessage(scope, conversationID: conversationID, messageID: messageID, eventType: EventType.messageDeleted) { now in
+            "body = '', deleted_at = \(bind: now)"
+        }
+    }
+
+    private func changeMessage(_ scope: TenantScope, conversationID: String, messageID: String, eventType: String,
+                               assignments: @escaping @Sendable (Int) -> SQLQueryString) async throws -> Message {
+        try await engine.transaction { db in
+            let row = try await db.raw("""
+                SELECT \(Self.messageColumns) FROM messages WHERE org_id = \(bind: scope.orgID)
+                AND conversation_id = \(bind: conversationID) AND id = \(bind: messageID)
+                """).first(decoding: MessageRow.self, with: self.rowDecoder)
+            guard let row else { throw StoreError.notFound("message") }
+            let isAuthor = row.authorType == AuthorType.member.rawValue && row.authorId == scope.userID
+            guard isAuthor || scope.role.canManageOrganization else {
+                throw StoreError.forbidden("only the author or an owner/admin can change this message")
+            }
+            guard row.deletedAt == nil else { throw StoreError.conflict("the message is deleted") }
+            let now = self.nowMS
+            let seq = try await db.raw("""
+                UPDATE conversations SET seq = seq + 1 WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq
+                """).first(decodingColumn: "seq", as: Int.self) ?? 0
+            let updated = try await db.raw("""
+                UPDATE messages SET \(assignments(now)) WHERE id = \(bind: messageID) RETURNING \(Self.messageColumns)
+                """).first(decoding: MessageRow.self, with: self.rowDecoder)
+            guard let message = updated?.message else { throw StoreError.notFound("message") }
+            try await self.appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: seq, type: eventType,
+                                       payload: message, membersOnly: message.private)
+            return message
+        }
+    }
+
+    /// Moves the caller's read marker forward to `seq` (never backwards). Returns the marker's value.
+    public func markRead(_ scope: TenantScope, conversationID: String, seq: Int) async throws -> Int {
+        guard let userID = scope.userID else { throw StoreError.forbidden("only a member has a read marker") }
+        return try await engine.transaction { db in
+            let current = try await db.raw("SELECT seq FROM conversations WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID)")
+                .first(decodingColumn: "seq", as: Int.self)
+            guard let current else { throw StoreError.notFound("conversation") }
+            guard seq <= current else {
+                throw StoreError.invalid(ValidationError(field: "seq", reason: "is beyond the conversation's last sequence \(current)", limit: current))
+            }
+            let marker = try await self.upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: userID, seq: seq)
+            struct Receipt: Encodable { let readerId: String, seq: Int }
+            try await self.appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: nil,
+                                       type: EventType.conversationRead, payload: Receipt(readerId: userID, seq: marker))
+            return marker
+        }
+    }
+
+    @discardableResult
+    private func upsertReadMarker(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, readerID: String, seq: Int) async throws -> Int {
+        try await db.raw("""
+            INSERT INTO read_markers (org_id, conversation_id, reader_id, last_read_seq, updated_at)
+            VALUES (\(bind: scope.orgID), \(bind: conversationID), \(bind: readerID), \(bind: seq), \(bind: nowMS))
+            ON CONFLICT (conversation_id, reader_id) DO UPDATE SET
+                last_read_seq = CASE WHEN read_markers.last_read_seq > excluded.last_read_seq
+                    THEN read_markers.last_read_seq ELSE excluded.last_read_seq END,
+                updated_at = excluded.updated_at
+            RETURNING last_read_seq
+            """).first(decodingColumn: "last_read_seq", as: Int.self) ?? seq
+    }
+
+    func requireConversation(_ db: any SQLDatabase, scope: TenantScope, id: String) async throws {
+        let found = try await db.raw("SELECT id FROM conversations WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id)").first()
+        guard found != nil else { throw StoreError.notFound("conversation") }
+    }
+}

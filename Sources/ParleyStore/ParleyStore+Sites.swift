@@ -1,0 +1,96 @@
+import Foundation
+import ParleyCore
+import SQLKit
+
+/// Sites (websites / inboxes): public site key, identity secret, allowed origins.
+extension ParleyStore {
+    struct SiteRow: Decodable {
+        let id: String, name: String, siteKey: String, identitySecret: String, allowedOrigins: String
+        let createdAt: Int, updatedAt: Int
+
+        func site(revealSecret: Bool) -> Site {
+            let origins = (try? JSONDecoder().decode([String].self, from: Data(allowedOrigins.utf8))) ?? []
+            return Site(id: id, name: name, siteKey: siteKey, identitySecret: revealSecret ? identitySecret : nil,
+                        allowedOrigins: origins, createdAt: Timestamp.date(createdAt), updatedAt: Timestamp.date(updatedAt))
+        }
+    }
+
+    static let siteColumns: SQLQueryString = "id, name, site_key, identity_secret, allowed_origins, created_at, updated_at"
+
+    public struct SiteChanges: Sendable {
+        public var name: String?
+        public var allowedOrigins: [String]?
+        public init(name: String? = nil, allowedOrigins: [String]? = nil) {
+            self.name = name
+            self.allowedOrigins = allowedOrigins
+        }
+    }
+
+    public func sites(_ scope: TenantScope) async throws -> [Site] {
+        try await engine.read { db in
+            try await db.raw("SELECT \(Self.siteColumns) FROM sites WHERE org_id = \(bind: scope.orgID) ORDER BY created_at, id")
+                .all(decoding: SiteRow.self, with: self.rowDecoder)
+        }.map { $0.site(revealSecret: scope.role.canManageOrganization) }
+    }
+
+    public func site(_ scope: TenantScope, id: String) async throws -> Site {
+        let row = try await engine.read { db in
+            try await db.raw("SELECT \(Self.siteColumns) FROM sites WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id)")
+                .first(decoding: SiteRow.self, with: self.rowDecoder)
+        }
+        guard let row else { throw StoreError.notFound("site") }
+        return row.site(revealSecret: scope.role.canManageOrganization)
+    }
+
+    public func createSite(_ scope: TenantScope, name: String, allowedOrigins: [String]) async throws -> Site {
+        try scope.requireManager()
+        let id = Identifier.make("ste")
+        let now = nowMS
+        try await engine.transaction { db in
+            try await db.exec("""
+                INSERT INTO sites (id, org_id, name, site_key, identity_secret, allowed_origins, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: scope.orgID), \(bind: name), \(bind: Self.newSiteKey()), \(bind: RandomToken.make()),
+                        \(bind: Self.encodeJSON(allowedOrigins)), \(bind: now), \(bind: now))
+                """)
+        }
+        return try await site(scope, id: id)
+    }
+
+    public func updateSite(_ scope: TenantScope, id: String, changes: SiteChanges) async throws -> Site {
+        try scope.requireManager()
+        try await engine.transaction { db in
+            var sets: [SQLQueryString] = ["updated_at = \(bind: self.nowMS)"]
+            if let name = changes.name { sets.append("name = \(bind: name)") }
+            if let origins = changes.allowedOrigins { sets.append("allowed_origins = \(bind: Self.encodeJSON(origins))") }
+            let rows = try await db.raw("""
+                UPDATE sites SET \(sets.joined(separator: ", ")) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id
+                """).all()
+            guard !rows.isEmpty else { throw StoreError.notFound("site") }
+        }
+        return try await site(scope, id: id)
+    }
+
+    /// Deletes the site with its visitors and conversations.
+    public func deleteSite(_ scope: TenantScope, id: String) async throws {
+        try scope.requireManager()
+        try await engine.transaction { db in
+            let rows = try await db.raw("DELETE FROM sites WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id").all()
+            guard !rows.isEmpty else { throw StoreError.notFound("site") }
+        }
+    }
+
+    /// Replaces the public site key and the identity secret; embeds using the old key stop working.
+    public func rotateSiteKeys(_ scope: TenantScope, id: String) async throws -> Site {
+        try scope.requireManager()
+        try await engine.transaction { db in
+            let rows = try await db.raw("""
+                UPDATE sites SET site_key = \(bind: Self.newSiteKey()), identity_secret = \(bind: RandomToken.make()),
+                updated_at = \(bind: self.nowMS) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id
+                """).all()
+            guard !rows.isEmpty else { throw StoreError.notFound("site") }
+        }
+        return try await site(scope, id: id)
+    }
+
+    static func newSiteKey() -> String { "pk_" + RandomToken.make(length: 24) }
+}

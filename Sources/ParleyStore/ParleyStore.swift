@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import ParleyCore
+import SQLKit
+
+/// All persistence for Parley. Tenant data is reached only through a `TenantScope`.
+///
+/// The store is split by concept across `ParleyStore+*.swift` files; this file holds what they share.
+public final class ParleyStore: Sendable {
+    public let engine: any DatabaseEngine
+    let clock: any WallClock
+    let logger: Logger
+    let rowDecoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+
+    public init(engine: any DatabaseEngine, clock: any WallClock = SystemClock(), logger: Logger) {
+        self.engine = engine
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var dialect: SQLDialectKind { engine.dialect }
+
+    var nowMS: Int { Timestamp.milliseconds(clock.now()) }
+
+    /// Runs a trivial query; `/ready` uses it to prove the database answers.
+    public func ping() async throws {
+        _ = try await engine.read { db in try await db.raw("SELECT 1 AS one").first() }
+    }
+
+    /// Encodes an event or payload with the public API's JSON conventions.
+    static func encodeJSON(_ value: some Encodable) -> String {
+        // Encoding our own Codable models cannot fail; a failure here is a programming error.
+        let data = try! JSONCoding.makeEncoder().encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

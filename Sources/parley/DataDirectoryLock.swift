@@ -1,0 +1,34 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive `flock` on `<data-dir>/parley.lock`, held while `parley serve` runs on SQLite.
+struct DataDirectoryLock {
+    struct Held: Error, CustomStringConvertible {
+        let path: String
+        var description: String {
+            "another Parley server is already using \(path); stop it first, or use PostgreSQL (DATABASE_URL) to run several"
+        }
+    }
+
+    private let descriptor: Int32
+
+    static func acquire(directory: String) throws -> DataDirectoryLock {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("parley.lock").path
+        let descriptor = open(path, O_CREAT | O_RDWR, 0o600)
+        guard descriptor >= 0 else { throw Held(path: path) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw Held(path: directory)
+        }
+        return DataDirectoryLock(descriptor: descriptor)
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
