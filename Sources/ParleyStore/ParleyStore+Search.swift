@@ -33,7 +33,7 @@ extension ParleyStore {
         case .postgres:
             return """
                 SELECT m.conversation_id FROM messages m WHERE m.org_id = \(bind: scope.orgID) AND m.deleted_at IS NULL
-                AND m.body_tsv @@ plainto_tsquery('simple', \(bind: text.plain))
+                AND m.body_tsv @@ to_tsquery('simple', \(bind: text.tsquery))
                 """
         }
     }
@@ -60,5 +60,9 @@ struct FullTextQuery {
         }.joined(separator: " ")
     }
 
-    var plain: String { words.joined(separator: " ") }
+    /// tsquery: the words AND-ed, the last one as a prefix. Words are letters and digits only, so
+    /// they can't carry tsquery operators.
+    var tsquery: String {
+        words.enumerated().map { index, word in word + (index == words.count - 1 ? ":*" : "") }.joined(separator: " & ")
+    }
 }
