@@ -121,3 +121,18 @@ struct ConfigurationTests {
         #expect(mode == 0o600)
     }
 }
+
+@Suite("SQLite single-server lock")
+struct DataDirectoryLockTests {
+    @Test("a second server on the same data directory is refused with a message naming it, until the first stops")
+    func secondServerRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-lock-\(RandomToken.make(length: 8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try DataDirectoryLock.acquire(directory: directory)
+        let refusal = #expect(throws: DataDirectoryLock.Held.self) { try DataDirectoryLock.acquire(directory: directory) }
+        #expect(refusal?.description.contains(directory) == true)
+        first.release()
+        let again = try DataDirectoryLock.acquire(directory: directory)
+        again.release()
+    }
+}

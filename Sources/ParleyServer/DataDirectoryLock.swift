@@ -5,21 +5,26 @@ import Glibc
 #endif
 
 /// An exclusive `flock` on `<data-dir>/parley.lock`, held while `parley serve` runs on SQLite.
-struct DataDirectoryLock {
-    struct Held: Error, CustomStringConvertible {
-        let path: String
-        var description: String {
+public struct DataDirectoryLock: Sendable {
+    public struct Held: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String {
             "another Parley server is already using \(path); stop it first, or use PostgreSQL (DATABASE_URL) to run several"
         }
     }
 
+    public struct Unopenable: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "cannot open the lock file \(path): check the data directory's permissions" }
+    }
+
     private let descriptor: Int32
 
-    static func acquire(directory: String) throws -> DataDirectoryLock {
+    public static func acquire(directory: String) throws -> DataDirectoryLock {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: directory).appendingPathComponent("parley.lock").path
         let descriptor = open(path, O_CREAT | O_RDWR, 0o600)
-        guard descriptor >= 0 else { throw Held(path: path) }
+        guard descriptor >= 0 else { throw Unopenable(path: path) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw Held(path: directory)
@@ -27,7 +32,7 @@ struct DataDirectoryLock {
         return DataDirectoryLock(descriptor: descriptor)
     }
 
-    func release() {
+    public func release() {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
