@@ -67,16 +67,40 @@ extension ParleyStore {
 
     /// Accepts: the user joins with the invited role, and the invitation is spent, in one transaction.
     public func acceptInvitation(tokenHash: String, userID: String) async throws -> MembershipSummary {
-        let orgID: String = try await engine.transaction { db in
-            let row = try await db.raw("""
-                UPDATE invitations SET accepted_at = \(bind: self.nowMS) WHERE token_hash = \(bind: tokenHash)
-                AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > \(bind: self.nowMS)
-                RETURNING \(Self.invitationColumns)
-                """).first(decoding: InvitationRow.self, with: self.rowDecoder)
-            guard let row, let invitation = row.invitation else { throw StoreError.notFound("invitation") }
-            try await self.insertMembership(db, orgID: row.orgId, userID: userID, role: invitation.role)
-            return row.orgId
+        let orgID = try await engine.transaction { db in
+            try await self.spendInvitation(db, tokenHash: tokenHash, userID: userID)
         }
+        return try await membershipSummary(userID: userID, orgID: orgID)
+    }
+
+    /// Creates the invitee's account with the invited email and joins them, atomically: a failure
+    /// leaves neither a stray account nor a spent invitation.
+    public func acceptInvitationAsNewUser(tokenHash: String, name: String, passwordHash: String) async throws -> User {
+        try await engine.transaction { db in
+            let email = try await db.raw("""
+                SELECT email FROM invitations WHERE token_hash = \(bind: tokenHash) AND accepted_at IS NULL
+                AND revoked_at IS NULL AND expires_at > \(bind: self.nowMS)
+                """).first(decodingColumn: "email", as: String.self)
+            guard let email else { throw StoreError.notFound("invitation") }
+            let user = try await self.insertUser(db, email: email, name: name, passwordHash: passwordHash, isSuperadmin: false)
+            _ = try await self.spendInvitation(db, tokenHash: tokenHash, userID: user.id)
+            return user
+        }
+    }
+
+    /// Marks the invitation accepted and inserts the membership; returns the organization id.
+    private func spendInvitation(_ db: any SQLDatabase, tokenHash: String, userID: String) async throws -> String {
+        let row = try await db.raw("""
+            UPDATE invitations SET accepted_at = \(bind: nowMS) WHERE token_hash = \(bind: tokenHash)
+            AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > \(bind: nowMS)
+            RETURNING \(Self.invitationColumns)
+            """).first(decoding: InvitationRow.self, with: rowDecoder)
+        guard let row, let invitation = row.invitation else { throw StoreError.notFound("invitation") }
+        try await insertMembership(db, orgID: row.orgId, userID: userID, role: invitation.role)
+        return row.orgId
+    }
+
+    private func membershipSummary(userID: String, orgID: String) async throws -> MembershipSummary {
         guard let summary = try await memberships(userID: userID).first(where: { $0.organization.id == orgID }) else {
             throw StoreError.notFound("organization")
         }

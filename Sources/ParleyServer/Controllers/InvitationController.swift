@@ -64,18 +64,14 @@ struct InvitationController {
         let body = try await request.decodeJSON(AcceptAsNewUser.self, limit: services.config.maxBodyBytes)
         let name = try Rules.name().check(body.name)
         try PasswordPolicy.check(body.password)
-        let hash = TokenService.hash(body.token)
-        guard let pending = try await services.store.pendingInvitation(tokenHash: hash) else {
-            throw Problem.notFound("invitation")
-        }
         let passwordHash = try await services.passwords.hash(body.password)
         let user: User
         do {
-            user = try await services.store.createUser(email: pending.invitation.email, name: name, passwordHash: passwordHash)
+            user = try await services.store.acceptInvitationAsNewUser(tokenHash: TokenService.hash(body.token), name: name,
+                                                                      passwordHash: passwordHash)
         } catch StoreError.conflict {
             throw Problem.conflict("an account with this email exists; log in and accept at /api/v1/me/invitations/accept")
         }
-        _ = try await services.store.acceptInvitation(tokenHash: hash, userID: user.id)
         return JSONResponse(try await services.startSession(for: user), status: .created)
     }
 
