@@ -31,3 +31,18 @@ extension SQLDatabase {
         try await self.raw(sql).run()
     }
 }
+
+extension SQLDatabase {
+    /// Runs `body` between `begin` and COMMIT, rolling back when it throws.
+    func inTransaction<R>(begin: SQLQueryString = "BEGIN", _ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        try await exec(begin)
+        do {
+            let result = try await body(self)
+            try await exec("COMMIT")
+            return result
+        } catch {
+            try? await exec("ROLLBACK")
+            throw error
+        }
+    }
+}

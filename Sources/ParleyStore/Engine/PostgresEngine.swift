@@ -41,16 +41,7 @@ public final class PostgresEngine: DatabaseEngine, Service {
         try await client.withConnection { connection in
             inUse.add(1, ordering: .relaxed)
             defer { inUse.subtract(1, ordering: .relaxed) }
-            let db = connection.sql()
-            try await db.exec("BEGIN")
-            do {
-                let result = try await body(db)
-                try await db.exec("COMMIT")
-                return result
-            } catch {
-                try? await db.exec("ROLLBACK")
-                throw error
-            }
+            return try await connection.sql().inTransaction(body)
         }
     }
 

@@ -60,17 +60,8 @@ public final class SQLiteEngine: DatabaseEngine {
         try await writer.mutex.withLock {
             inUse.add(1, ordering: .relaxed)
             defer { inUse.subtract(1, ordering: .relaxed) }
-            let db = writer.connection.sql()
             // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
-            try await db.exec("BEGIN IMMEDIATE")
-            do {
-                let result = try await body(db)
-                try await db.exec("COMMIT")
-                return result
-            } catch {
-                try? await db.exec("ROLLBACK")
-                throw error
-            }
+            return try await writer.connection.sql().inTransaction(begin: "BEGIN IMMEDIATE", body)
         }
     }
 
