@@ -47,6 +47,10 @@ struct AuthController {
         guard body.password.utf8.count <= 1024 else {
             throw Problem.validation(ValidationError(field: "password", reason: "is too long", limit: 1024))
         }
+        // No stored password contains NUL (the policy refuses it); bcrypt would ignore what follows one.
+        guard !body.password.unicodeScalars.contains("\0") else {
+            throw Problem.validation(ValidationError(field: "password", reason: "must not contain control characters"))
+        }
         let store = services.store
         let throttleKey = "login:" + email
         if let until = try await store.loginLockedUntil(key: throttleKey) {

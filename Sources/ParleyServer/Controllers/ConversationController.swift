@@ -43,7 +43,8 @@ struct ConversationController {
         filter.status = try query.enumeration("status", as: ConversationStatus.self)
         filter.priority = try query.enumeration("priority", as: Priority.self)
         filter.siteID = try query.string("site")
-        filter.label = try query.string("label", maxLength: Limits.label)
+        // Normalized like stored labels, so `?label=Billing` finds conversations labelled "billing".
+        filter.label = try query.string("label", maxLength: Limits.label).map(Self.normalizedLabel)
         switch try query.string("assignee") {
         case nil: break
         case "me": filter.assignee = .me
@@ -68,7 +69,8 @@ struct ConversationController {
             throw ValidationError(field: "body", reason: "must change at least one of status, priority, labels, assignee_id")
         }
         let changes = ParleyStore.ConversationChanges(status: body.status, priority: body.priority,
-                                                      labels: try body.labels.map(Self.labels), assigneeID: body.assigneeId)
+                                                      labels: try body.labels.map(Self.labels),
+                                                      assigneeID: try body.assigneeId.map(Self.assignee))
         return JSONResponse(try await services.store.updateConversation(scope, id: id, changes: changes))
     }
 
@@ -78,6 +80,16 @@ struct ConversationController {
         return JSONResponse(try await services.store.claim(try context.requireScope(), id: id))
     }
 
+    /// Only a well-formed user id can name a member; anything else (a NUL byte, say, which PostgreSQL
+    /// refuses in text) is turned away here instead of reaching the database.
+    static func assignee(_ raw: String?) throws -> String? {
+        guard let raw else { return nil }
+        guard Identifier.isWellFormed(raw, prefix: "usr") else {
+            throw ValidationError(field: "assignee_id", reason: "is not a member of this organization")
+        }
+        return raw
+    }
+
     static func labels(_ raw: [String]) throws -> [String] {
         guard raw.count <= Limits.labelsPerConversation else {
             throw ValidationError(field: "labels", reason: "must have at most \(Limits.labelsPerConversation) entries",
@@ -85,10 +97,14 @@ struct ConversationController {
         }
         var result: [String] = []
         for (index, label) in raw.enumerated() {
-            let checked = try TextRule(field: "labels[\(index)]", maxLength: Limits.label).check(label)
-                .trimmingCharacters(in: .whitespaces).lowercased()
+            let checked = Self.normalizedLabel(try TextRule(field: "labels[\(index)]", maxLength: Limits.label).check(label))
             if !result.contains(checked) { result.append(checked) }
         }
         return result.sorted()
+    }
+
+    /// Labels are stored trimmed and lower-cased; `text` has already passed the label `TextRule`.
+    static func normalizedLabel(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }

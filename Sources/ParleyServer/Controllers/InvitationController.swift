@@ -83,9 +83,8 @@ struct InvitationController {
         guard let pending = try await services.store.pendingInvitation(tokenHash: hash),
             let user = try await services.store.credentials(userID: identity.userID)?.user
         else { throw Problem.notFound("invitation") }
-        guard pending.invitation.email == user.email else {
-            throw Problem.forbidden("this invitation was sent to a different email address")
-        }
+        // Someone else's invitation is "not found": a token must not confirm it exists to the wrong person.
+        guard pending.invitation.email == user.email else { throw Problem.notFound("invitation") }
         return JSONResponse(try await services.store.acceptInvitation(tokenHash: hash, userID: user.id))
     }
 }

@@ -19,6 +19,20 @@ struct MessageController {
 
     struct ReadRequest: Decodable {
         let seq: Int
+
+        enum CodingKeys: String, CodingKey { case seq }
+
+        /// Foundation reports a fractional or out-of-range number without its key; name it here.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let seq = try? container.decode(Int.self, forKey: .seq) {
+                self.seq = seq
+            } else if (try? container.decode(Double.self, forKey: .seq)) != nil {
+                throw ValidationError(field: "seq", reason: "must be a whole number within 64 bits")
+            } else {
+                self.seq = try container.decode(Int.self, forKey: .seq)
+            }
+        }
     }
 
     struct ReadMarker: Encodable, Sendable {

@@ -8,7 +8,9 @@ extension Request {
     /// non-JSON content types (415) and malformed JSON (400) with a problem naming the cause.
     /// Unknown members are ignored (documented in docs/api.md).
     func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
-        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+        // The media type must be exactly application/json (parameters such as charset may follow).
+        if let contentType = headers[.contentType],
+            contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() != "application/json" {
             throw Problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Unsupported media type",
                           detail: "send the body as application/json")
         }
@@ -21,8 +23,9 @@ extension Request {
         }
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("a JSON body is required") }
         let data = Data(buffer: buffer)
-        // Foundation's decoder would replace invalid UTF-8 in strings; refuse it instead.
-        guard String(validating: data, as: UTF8.self) != nil else {
+        // Foundation's decoder would replace invalid UTF-8 in strings, and would transcode UTF-16
+        // (whose zero bytes are valid UTF-8); JSON text never contains a raw NUL, so refuse both.
+        guard !data.contains(0), String(validating: data, as: UTF8.self) != nil else {
             throw Problem.badRequest("the body is not valid UTF-8")
         }
         return try JSONCoding.makeDecoder().decode(T.self, from: data)

@@ -7,7 +7,8 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let supplied = request.headers[.requestID].flatMap { id in
-            id.count <= 64 && id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) ? id : nil
+            // An empty id would match nothing in the log, so it is replaced like any other bad one.
+            !id.isEmpty && id.count <= 64 && id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) ? id : nil
         }
         let id = supplied ?? RandomToken.make(length: 16)
         context.logger[metadataKey: "request_id"] = .string(id)
