@@ -8,6 +8,7 @@ import ServiceLifecycle
 public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<ParleyRequestContext> {
     let router = Router(context: ParleyRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ProblemMiddleware())
     OperationsController(services: services, migrator: migrator).addRoutes(to: router)

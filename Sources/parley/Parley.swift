@@ -35,9 +35,14 @@ struct CommonOptions: ParsableArguments {
 
     func bootstrapLogging(_ config: ParleyConfiguration) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = config.logLevel
-            return handler
+            switch config.logFormat {
+            case .json:
+                return JSONLogHandler(label: label, level: config.logLevel)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = config.logLevel
+                return handler
+            }
         }
         return Logger(label: "parley")
     }

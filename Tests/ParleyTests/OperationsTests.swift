@@ -136,3 +136,24 @@ struct DataDirectoryLockTests {
         again.release()
     }
 }
+
+@Suite("Logging")
+struct LoggingTests {
+    @Test("every request is logged once with route, status, request id, user and organization, never the raw path")
+    func accessLog() async throws {
+        let capture = LogCapture()
+        try await withParley(.sqlite, logger: capture.logger()) { api in
+            let owner = try await api.signUp()
+            _ = try await api.request(.get, "/api/v1/orgs/\(owner.orgID)/conversations?limit=5", token: owner.accessToken,
+                                      headers: [.init("X-Request-Id")!: "log-check-1"])
+            let line = try #require(capture.all.first { $0.message == "request" && $0.metadata["request_id"] == "log-check-1" })
+            #expect(line.metadata["route"] == "/api/v1/orgs/{org}/conversations")
+            #expect(line.metadata["status"] == "200")
+            #expect(line.metadata["user_id"] == owner.userID)
+            #expect(line.metadata["org_id"] == owner.orgID)
+            #expect(line.metadata["method"] == "GET")
+            #expect(!capture.all.contains { $0.metadata.values.contains { $0.contains(owner.accessToken) } })
+            #expect(capture.all.filter { $0.metadata["request_id"] == "log-check-1" && $0.message == "request" }.count == 1)
+        }
+    }
+}

@@ -52,6 +52,11 @@ public enum ConfigurationLoader {
                 problems.append("PARLEY_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
             }
         }
+        if let format = value("PARLEY_LOG_FORMAT") {
+            if let parsed = ParleyConfiguration.LogFormat(rawValue: format) { config.logFormat = parsed } else {
+                problems.append("PARLEY_LOG_FORMAT must be 'text' or 'json'")
+            }
+        }
         overrides(&config)
         if !(4...31).contains(config.bcryptCost) { problems.append("PARLEY_BCRYPT_COST must be between 4 and 31") }
         if !config.jwtSecret.isEmpty, config.jwtSecret.utf8.count < 32 {

@@ -28,6 +28,12 @@ public struct ParleyConfiguration: Sendable {
     public var loginLockout: TimeInterval = 15 * 60
     public var maxBodyBytes = 1 << 20
     public var logLevel: Logger.Level = .info
+    /// `text` (one line per event, metadata as key=value) or `json` (one object per line).
+    public var logFormat: LogFormat = .text
+
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
 
     public init() {}
 

@@ -7,6 +7,7 @@ public struct ParleyRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var scope: TenantScope?
+    public let attribution = RequestAttribution()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

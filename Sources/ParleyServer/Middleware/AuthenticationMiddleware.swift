@@ -25,7 +25,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.identity = identity
-        context.logger[metadataKey: "user_id"] = .string(identity.userID)
+        context.attribute("user_id", identity.userID)
         return try await next(request, context)
     }
 }

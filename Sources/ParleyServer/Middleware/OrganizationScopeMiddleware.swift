@@ -15,7 +15,7 @@ struct OrganizationScopeMiddleware: RouterMiddleware {
         else { throw Problem.notFound("organization") }
         var context = context
         context.scope = scope
-        context.logger[metadataKey: "org_id"] = .string(orgID)
+        context.attribute("org_id", orgID)
         return try await next(request, context)
     }
 }

@@ -12,7 +12,7 @@ import Testing
 /// Runs `body` against a fresh Parley (router in-process) on a fresh database of `backend`.
 func withParley<R: Sendable>(
     _ backend: Backend, clock: ManualClock = ManualClock(), configure: (inout ParleyConfiguration) -> Void = { _ in },
-    _ body: @Sendable (TestAPI) async throws -> R
+    logger requestLogger: Logger? = nil, _ body: @Sendable (TestAPI) async throws -> R
 ) async throws -> R {
     let database = try await TestDatabase.make(backend)
     var config = ParleyConfiguration()
@@ -26,7 +26,8 @@ func withParley<R: Sendable>(
     logger.logLevel = .warning
     let runtime = try await ParleyRuntime.open(config: config, clock: clock, logger: logger)
     do {
-        let app = Application(router: buildRouter(services: runtime.services, migrator: runtime.migrator), logger: logger)
+        let app = Application(router: buildRouter(services: runtime.services, migrator: runtime.migrator),
+                              logger: requestLogger ?? logger)
         let result = try await app.test(.router) { client in
             try await body(TestAPI(client: client, runtime: runtime, clock: clock))
         }
