@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ParleyStore
 import ServiceLifecycle
@@ -19,7 +20,7 @@ public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<
     auth.addPublicRoutes(to: api.group("auth"))
     invitations.addPublicRoutes(to: api)
 
-    let authenticated = api.group().add(middleware: AuthenticationMiddleware(tokens: services.tokens, store: services.store))
+    let authenticated = api.group().add(middleware: AuthenticationMiddleware(authenticator: services.authenticator))
     auth.addAuthenticatedRoutes(to: authenticated.group("auth"))
     MeController(services: services).addRoutes(to: authenticated.group("me"))
     invitations.addAuthenticatedRoutes(to: authenticated)
@@ -39,8 +40,11 @@ public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping 
     -> some ApplicationProtocol
 {
     let config = runtime.services.config
+    let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub)
     return Application(
         router: buildRouter(services: runtime.services, migrator: runtime.migrator),
+        server: .http1WebSocketUpgrade(webSocketRouter: gateway.router(),
+                                       configuration: .init(maxFrameSize: RealtimeGateway.maxFrameSize)),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Parley"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: runtime.logger)

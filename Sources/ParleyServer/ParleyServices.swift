@@ -20,3 +20,7 @@ public struct ParleyServices: Sendable {
         self.clock = clock
     }
 }
+
+extension ParleyServices {
+    var authenticator: Authenticator { Authenticator(tokens: tokens, store: store) }
+}

@@ -6,6 +6,7 @@ import SQLKit
 /// as the change itself, and fanned out after commit by the realtime layer.
 public struct StoredEvent: Codable, Sendable, Equatable {
     public let id: Int
+    public let orgId: String
     public let conversationId: String?
     public let seq: Int?
     public let type: String
@@ -24,24 +25,64 @@ public enum EventType {
     public static let conversationRead = "conversation.read"
 }
 
+/// The PostgreSQL channel on which committed event ids are announced (the payload is the id only).
+public let eventNotificationChannel = "parley_events"
+
 extension ParleyStore {
+    static let eventColumns: SQLQueryString = "id, org_id, conversation_id, seq, type, payload, members_only, created_at"
+
     func appendEvent(_ db: any SQLDatabase, orgID: String, conversationID: String?, seq: Int?, type: String,
                      payload: some Encodable, membersOnly: Bool = false) async throws {
-        try await db.exec("""
+        let id = try await db.raw("""
             INSERT INTO events (org_id, conversation_id, seq, type, payload, members_only, created_at)
             VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: type), \(bind: Self.encodeJSON(payload)),
                     \(bind: membersOnly), \(bind: nowMS))
-            """)
+            RETURNING id
+            """).first(decodingColumn: "id", as: Int.self)
+        // PostgreSQL delivers a NOTIFY only when (and if) the transaction commits, in commit order:
+        // every instance learns of the event exactly when it becomes visible. SQLite instead signals
+        // its in-process feed after each commit (`SQLiteEngine.commits`).
+        if dialect == .postgres, let id {
+            try await db.exec("SELECT pg_notify(\(bind: eventNotificationChannel), \(bind: String(id)))")
+        }
     }
 
     /// Events of one conversation after `seq`, in order (the resume gap of the realtime protocol).
     public func events(_ scope: TenantScope, conversationID: String, afterSeq: Int, limit: Int = 500) async throws -> [StoredEvent] {
         try await engine.read { db in
             try await db.raw("""
-                SELECT id, conversation_id, seq, type, payload, members_only, created_at FROM events
+                SELECT \(Self.eventColumns) FROM events
                 WHERE org_id = \(bind: scope.orgID) AND conversation_id = \(bind: conversationID) AND seq > \(bind: afterSeq)
                 ORDER BY seq LIMIT \(bind: limit)
                 """).all(decoding: StoredEvent.self, with: self.rowDecoder)
         }
+    }
+}
+
+/// Reading committed events for fan-out. These are system reads across organizations: each event
+/// carries its `orgId`, and the realtime hub delivers it only to that organization's sockets.
+extension ParleyStore {
+    /// Events by id (the ids a PostgreSQL notification announced), in id order.
+    public func events(ids: [Int]) async throws -> [StoredEvent] {
+        guard !ids.isEmpty else { return [] }
+        return try await engine.read { db in
+            try await db.raw("SELECT \(Self.eventColumns) FROM events WHERE id IN (\(binds: ids)) ORDER BY id")
+                .all(decoding: StoredEvent.self, with: self.rowDecoder)
+        }
+    }
+
+    /// Events after `id`, in id order (SQLite: ids are assigned in commit order by its single writer).
+    public func events(afterID id: Int, limit: Int) async throws -> [StoredEvent] {
+        try await engine.read { db in
+            try await db.raw("SELECT \(Self.eventColumns) FROM events WHERE id > \(bind: id) ORDER BY id LIMIT \(literal: limit)")
+                .all(decoding: StoredEvent.self, with: self.rowDecoder)
+        }
+    }
+
+    /// The newest event id, where a feed starting now begins.
+    public func latestEventID() async throws -> Int {
+        try await engine.read { db in
+            try await db.raw("SELECT MAX(id) AS id FROM events").first(decodingColumn: "id", as: Int?.self) ?? nil
+        } ?? 0
     }
 }

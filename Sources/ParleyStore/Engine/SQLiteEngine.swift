@@ -15,6 +15,8 @@ public final class SQLiteEngine: DatabaseEngine {
     private let readers: [Guarded]
     private let nextReader = Atomic<Int>(0)
     private let inUse = Atomic<Int>(0)
+    /// Fires after every committed write transaction (the realtime feed tails the outbox on it).
+    public let commits = CommitSignal()
 
     private struct Guarded: Sendable {
         let connection: SQLiteConnection
@@ -61,7 +63,9 @@ public final class SQLiteEngine: DatabaseEngine {
             inUse.add(1, ordering: .relaxed)
             defer { inUse.subtract(1, ordering: .relaxed) }
             // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
-            return try await writer.connection.sql().inTransaction(begin: "BEGIN IMMEDIATE", body)
+            let result = try await writer.connection.sql().inTransaction(begin: "BEGIN IMMEDIATE", body)
+            commits.signal()
+            return result
         }
     }
 

@@ -1,0 +1,55 @@
+import Foundation
+import ParleyCore
+
+/// A frame a client sends. Every command carries an `id` that its `ack` or `error` answer echoes.
+struct ClientCommand: Decodable {
+    enum Kind: String, Decodable {
+        case subscribe, unsubscribe, subscribeInbox = "subscribe_inbox", send, read, ping
+    }
+
+    let type: Kind
+    let id: String
+    let conversationId: String?
+    /// `subscribe`: replay events after this sequence before going live.
+    let afterSeq: Int?
+    /// `send`
+    let body: String?
+    let clientId: String?
+    let `private`: Bool?
+    /// `read`
+    let seq: Int?
+
+    func requireConversation() throws -> String {
+        guard let conversationId, Identifier.isWellFormed(conversationId, prefix: "cnv") else {
+            throw CommandError(code: "not-found", message: "conversation not found")
+        }
+        return conversationId
+    }
+}
+
+/// An `error` frame answering one command.
+struct CommandError: Error {
+    let code: String
+    let message: String
+}
+
+/// The frames the server writes besides events.
+enum ServerFrame {
+    static func ack(_ id: String, extra: String = "") -> String {
+        #"{"type":"ack","id":"\#(escape(id))"\#(extra)}"#
+    }
+
+    static func error(_ id: String?, code: String, message: String) -> String {
+        let idPart = id.map { #","id":"\#(escape($0))""# } ?? ""
+        return #"{"type":"error"\#(idPart),"code":"\#(escape(code))","message":"\#(escape(message))"}"#
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        (try? JSONCoding.makeEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    private static func escape(_ text: String) -> String {
+        let encoded = json(text)
+        return String(encoded.dropFirst().dropLast())
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import ParleyCore
+import Testing
+
+@Suite("Realtime gateway")
+struct RealtimeTests {
+    @Test("a subscribed agent receives messages sent by others, live, in order", arguments: Backend.allCases)
+    func liveMessages(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let agent = try await api.addMember(to: owner)
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner))
+            try await api.socket(agent) { probe in
+                try await probe.send(["type": "subscribe", "id": "s1", "conversation_id": conversation.id])
+                let (ack, _) = try await probe.reply(to: "s1")
+                #expect(ack["type"] as? String == "ack")
+                #expect(ack["seq"] as? Int == conversation.seq)
+
+                _ = try await api.sendMessage(owner, conversation, "first")
+                _ = try await api.sendMessage(owner, conversation, "a note", private: true)
+                let events = try await probe.events { ($0.data?["body"] as? String) == "a note" }
+                #expect(events.map { $0["event"] as? String } == ["message.created", "message.created"])
+                #expect(events.compactMap { $0.data?["body"] as? String } == ["first", "a note"])
+                #expect(events.compactMap { $0["seq"] as? Int } == [conversation.seq + 1, conversation.seq + 2])
+            }
+        }
+    }
+
+    @Test("send over the socket is acked after commit with the stored message, and is idempotent", arguments: Backend.allCases)
+    func sendCommand(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            try await api.socket(owner) { probe in
+                for attempt in ["a", "b"] {
+                    try await probe.send(["type": "send", "id": "m-\(attempt)", "conversation_id": conversation.id,
+                                          "body": "hello over ws", "client_id": "ws-1"])
+                    let (ack, _) = try await probe.reply(to: "m-\(attempt)")
+                    #expect(ack["type"] as? String == "ack")
+                    #expect((ack["message"] as? [String: any Sendable])?["body"] as? String == "hello over ws")
+                }
+            }
+            let page = try api.decode(Page<Message>.self, try await api.request(
+                .get, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversation.id)/messages", token: owner.accessToken))
+            #expect(page.items.map(\.body) == ["hello over ws"])
+        }
+    }
+
+    @Test("resume: subscribing after a sequence replays the gap, then continues live, without duplicates", arguments: Backend.allCases)
+    func resume(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: "m0")
+            let seen = conversation.seq
+            for index in 1...5 { _ = try await api.sendMessage(owner, conversation, "m\(index)") }
+            try await api.socket(owner) { probe in
+                try await probe.send(["type": "subscribe", "id": "r", "conversation_id": conversation.id, "after_seq": seen])
+                let (ack, replayed) = try await probe.reply(to: "r")
+                #expect(replayed.compactMap { $0.data?["body"] as? String } == ["m1", "m2", "m3", "m4", "m5"])
+                #expect(ack["seq"] as? Int == seen + 5)
+                _ = try await api.sendMessage(owner, conversation, "m6")
+                let live = try await probe.events { ($0.data?["body"] as? String) == "m6" }
+                #expect(live.compactMap { $0.data?["body"] as? String } == ["m6"])
+            }
+        }
+    }
+
+    @Test("the inbox feed carries every conversation of the organization, and only of it", arguments: Backend.allCases)
+    func inboxFeed(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let stranger = try await api.signUp()
+            let mine = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            let theirs = try await api.startConversation(stranger, site: try await api.createSite(stranger), message: nil)
+            try await api.socket(owner) { probe in
+                try await probe.send(["type": "subscribe_inbox", "id": "i"])
+                _ = try await probe.reply(to: "i")
+                _ = try await api.sendMessage(stranger, theirs, "secret of another tenant")
+                _ = try await api.sendMessage(owner, mine, "ours")
+                let events = try await probe.events { ($0.data?["body"] as? String) == "ours" }
+                #expect(events.allSatisfy { $0["conversation_id"] as? String == mine.id })
+            }
+        }
+    }
+
+    @Test("another organization's member can't connect to, subscribe to, or send into a foreign conversation", arguments: Backend.allCases)
+    func isolation(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let stranger = try await api.signUp()
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: "private")
+
+            // The handshake on the foreign organization is refused outright.
+            await #expect(throws: (any Error).self) {
+                try await api.socket(stranger, org: owner.orgID) { _ in Issue.record("the socket opened") }
+            }
+            await #expect(throws: (any Error).self) {
+                try await api.socket(owner, token: "not-a-token") { _ in Issue.record("the socket opened") }
+            }
+            try await api.socket(stranger) { probe in
+                for (id, command) in [
+                    ("sub", ["type": "subscribe", "conversation_id": conversation.id, "after_seq": 0] as [String: any Sendable]),
+                    ("send", ["type": "send", "conversation_id": conversation.id, "body": "intrusion"]),
+                    ("read", ["type": "read", "conversation_id": conversation.id, "seq": 1]),
+                    ("unsub", ["type": "unsubscribe", "conversation_id": conversation.id]),
+                ] {
+                    var frame = command
+                    frame["id"] = id
+                    try await probe.send(frame)
+                    let (reply, events) = try await probe.reply(to: id)
+                    #expect(reply["type"] as? String == "error")
+                    #expect(reply["code"] as? String == "not-found", "\(id)")
+                    #expect(events.isEmpty, "\(id) leaked \(events)")
+                }
+            }
+            let page = try api.decode(Page<Message>.self, try await api.request(
+                .get, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversation.id)/messages", token: owner.accessToken))
+            #expect(page.items.map(\.body) == ["private"])
+        }
+    }
+
+    @Test("a member removed while connected is cut off with close code 4001", arguments: Backend.allCases)
+    func revokedMembership(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let agent = try await api.addMember(to: owner)
+            let close = try await api.socket(agent) { probe in
+                try await probe.send(["type": "ping", "id": "p1"])
+                #expect(try await probe.reply(to: "p1").reply["type"] as? String == "ack")
+                #expect(try await api.request(.delete, "/api/v1/orgs/\(owner.orgID)/members/\(agent.userID)",
+                                              token: owner.accessToken).status == .noContent)
+                try await probe.send(["type": "ping", "id": "p2"])
+                #expect(try await probe.next() == nil)
+            }
+            #expect(close?.closeCode == .unknown(4001))
+        }
+    }
+
+    @Test("malformed frames get an error frame and the socket stays usable")
+    func malformed() async throws {
+        try await withLiveParley(.sqlite) { api in
+            let owner = try await api.signUp()
+            try await api.socket(owner) { probe in
+                try await probe.outbound.write(.text("{not json"))
+                #expect(try await probe.next()?["code"] as? String == "malformed-frame")
+                try await probe.send(["type": "teleport", "id": "x"])
+                #expect(try await probe.next()?["code"] as? String == "malformed-frame")
+                try await probe.send(["type": "send", "id": "v", "conversation_id": "cnv_x", "body": "hi"])
+                #expect(try await probe.reply(to: "v").reply["code"] as? String == "not-found")
+                try await probe.send(["type": "send", "id": "w", "conversation_id": "cnv_x", "body": ""])
+                #expect(try await probe.reply(to: "w").reply["code"] as? String == "validation")
+                try await probe.send(["type": "ping", "id": "ok"])
+                #expect(try await probe.reply(to: "ok").reply["type"] as? String == "ack")
+            }
+        }
+    }
+}
