@@ -3,9 +3,13 @@ import Synchronization
 
 /// Receives event frames for one connection. Implementations must not block: they enqueue.
 public protocol FrameSink: AnyObject, Sendable {
+    /// Unique across instances, so a signal can skip the connection it came from.
+    var sinkID: String { get }
     /// Whether private-note events may reach this connection (members yes, visitors never).
     var seesMembersOnly: Bool { get }
     func receive(_ frame: EventFrame)
+    /// An ephemeral frame (typing): sent as is, never replayed.
+    func receiveEphemeral(_ text: String)
 }
 
 /// This instance's subscriptions: which connections follow which conversation, and which follow a
@@ -65,6 +69,14 @@ public final class Hub: Sendable {
             for sink in targets where !frame.membersOnly || sink.seesMembersOnly {
                 sink.receive(frame)
             }
+        }
+    }
+
+    /// Hands a typing-style signal to the conversation's subscribers, except its sender.
+    public func deliver(_ signal: EphemeralSignal) {
+        let targets = topics.withLock { Array(($0.conversations[Self.key(signal.orgID, signal.conversationID)] ?? [:]).values) }
+        for sink in targets where sink.sinkID != signal.senderSinkID {
+            sink.receiveEphemeral(signal.text)
         }
     }
 

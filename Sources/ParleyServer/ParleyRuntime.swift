@@ -14,8 +14,10 @@ public final class ParleyRuntime: Sendable {
     public let logger: Logger
     /// This instance's realtime subscriptions, fed by `feedTask` with committed events.
     public let hub: Hub
+    /// Carries typing signals to every instance.
+    public let ephemeral: any EphemeralBus
     private let poolTask: Task<Void, Never>?
-    private let feedTask: Task<Void, Never>
+    private let feedTasks: [Task<Void, Never>]
 
     public static func open(config: ParleyConfiguration, clock: any WallClock = SystemClock(), logger: Logger,
                             migrate: Bool = true) async throws -> ParleyRuntime {
@@ -25,15 +27,18 @@ public final class ParleyRuntime: Sendable {
         let engine: any DatabaseEngine
         var poolTask: Task<Void, Never>?
         let makeFeed: (ParleyStore) -> any EventFeed
+        let ephemeral: any EphemeralBus
         if let url = config.databaseURL {
             let postgres = try PostgresEngine(url: url, maxConnections: config.databaseMaxConnections, logger: logger)
             poolTask = Task { try? await postgres.run() }
             engine = postgres
             makeFeed = { PostgresEventFeed(client: postgres.client, store: $0) }
+            ephemeral = PostgresEphemeralBus(client: postgres.client, logger: logger)
         } else {
             let sqlite = try await SQLiteEngine.open(path: config.sqlitePath, logger: logger)
             engine = sqlite
             makeFeed = { SQLiteEventFeed(store: $0, commits: sqlite.commits) }
+            ephemeral = InProcessEphemeralBus()
         }
         let migrator = Migrator(engine: engine, logger: logger)
         if migrate {
@@ -52,32 +57,37 @@ public final class ParleyRuntime: Sendable {
                                       passwords: PasswordHasher(cost: config.bcryptCost),
                                       metrics: ParleyMetrics(engine: engine), clock: clock)
         let hub = Hub()
-        let feedTask = Task { await Self.runFeed(makeFeed(store), into: hub, logger: logger) }
+        let feed = makeFeed(store)
+        let feedTasks = [
+            Task { await Self.keepRunning("event feed", logger: logger) { try await feed.run { hub.deliver($0) } } },
+            Task { await Self.keepRunning("ephemeral bus", logger: logger) { try await ephemeral.run { hub.deliver($0) } } },
+        ]
         return ParleyRuntime(services: services, engine: engine, migrator: migrator, logger: logger, hub: hub,
-                             poolTask: poolTask, feedTask: feedTask)
+                             ephemeral: ephemeral, poolTask: poolTask, feedTasks: feedTasks)
     }
 
     private init(services: ParleyServices, engine: any DatabaseEngine, migrator: Migrator, logger: Logger, hub: Hub,
-                 poolTask: Task<Void, Never>?, feedTask: Task<Void, Never>) {
+                 ephemeral: any EphemeralBus, poolTask: Task<Void, Never>?, feedTasks: [Task<Void, Never>]) {
         self.services = services
         self.engine = engine
         self.migrator = migrator
         self.logger = logger
         self.hub = hub
+        self.ephemeral = ephemeral
         self.poolTask = poolTask
-        self.feedTask = feedTask
+        self.feedTasks = feedTasks
     }
 
-    /// Keeps the event feed running: a lost LISTEN connection is re-established after a pause.
-    /// Clients lose nothing meanwhile: they resume from the database by sequence.
-    private static func runFeed(_ feed: any EventFeed, into hub: Hub, logger: Logger) async {
+    /// Keeps a realtime feed running: a lost LISTEN connection is re-established after a pause.
+    /// Clients lose no events meanwhile: they resume from the database by sequence.
+    private static func keepRunning(_ name: String, logger: Logger, _ body: @Sendable () async throws -> Void) async {
         while !Task.isCancelled {
             do {
-                try await feed.run { hub.deliver($0) }
+                try await body()
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("realtime event feed stopped; restarting", metadata: ["error": "\(error)"])
+                logger.error("realtime \(name) stopped; restarting", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -86,8 +96,8 @@ public final class ParleyRuntime: Sendable {
     public var store: ParleyStore { services.store }
 
     public func shutdown() async {
-        feedTask.cancel()
-        await feedTask.value
+        for task in feedTasks { task.cancel() }
+        for task in feedTasks { await task.value }
         await engine.shutdown()
         poolTask?.cancel()
         await poolTask?.value

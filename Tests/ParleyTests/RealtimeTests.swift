@@ -136,6 +136,39 @@ struct RealtimeTests {
         }
     }
 
+    @Test("typing reaches the other subscribers, never the typist, throttled, and is never stored", arguments: Backend.allCases)
+    func typing(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let agent = try await api.addMember(to: owner)
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            try await api.socket(owner) { watcher in
+                try await watcher.send(["type": "subscribe", "id": "w", "conversation_id": conversation.id])
+                _ = try await watcher.reply(to: "w")
+                try await api.socket(agent) { typist in
+                    try await typist.send(["type": "subscribe", "id": "t", "conversation_id": conversation.id])
+                    _ = try await typist.reply(to: "t")
+                    for (id, state) in [("t1", "start"), ("t2", "start"), ("t3", "stop")] {
+                        try await typist.send(["type": "typing", "id": id, "conversation_id": conversation.id, "state": state])
+                        let (ack, echoed) = try await typist.reply(to: id)
+                        #expect(ack["type"] as? String == "ack")
+                        #expect(echoed.isEmpty, "the typist got its own typing back")
+                    }
+                }
+                // Signals travel in order on one channel: once "stop" is here, a relayed second "start" would be too.
+                var typing: [SocketProbe.Frame] = []
+                while let frame = try await watcher.next(), frame["type"] as? String == "typing" {
+                    typing.append(frame)
+                    if frame["state"] as? String == "stop" { break }
+                }
+                #expect(typing.map { $0["state"] as? String } == ["start", "stop"])  // the repeated start was throttled
+                #expect(typing.allSatisfy { $0["user_id"] as? String == agent.userID })
+            }
+            let scope = try #require(try await api.store.operatorScope(orgID: owner.orgID))
+            #expect(try await api.store.events(scope, conversationID: conversation.id, afterSeq: 0).allSatisfy { !$0.type.contains("typing") })
+        }
+    }
+
     @Test("malformed frames get an error frame and the socket stays usable")
     func malformed() async throws {
         try await withLiveParley(.sqlite) { api in

@@ -11,6 +11,7 @@ import ParleyStore
 struct RealtimeGateway: Sendable {
     let services: ParleyServices
     let hub: Hub
+    let ephemeral: any EphemeralBus
 
     static let maxFrameSize = 64 * 1024
     /// Frames that may wait for a slow socket before it is closed.
@@ -31,7 +32,7 @@ struct RealtimeGateway: Sendable {
         guard let identity = context.identity, let scope = context.scope else { return }
         let (frames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.outboundQueueLimit))
         let session = RealtimeSession(identity: identity, orgID: scope.orgID, services: services, hub: hub,
-                                      outbound: continuation, logger: logger)
+                                      ephemeral: ephemeral, outbound: continuation, logger: logger)
         defer { hub.remove(session) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -11,11 +11,13 @@ import Synchronization
 /// Every frame goes through one bounded queue drained by the socket writer; a client that does not
 /// read fills it and is closed (`overflowed`) instead of growing the server's memory.
 final class RealtimeSession: FrameSink {
+    let sinkID = UUID().uuidString
     let seesMembersOnly = true
     private let identity: Identity
     private let orgID: String
     private let services: ParleyServices
     private let hub: Hub
+    private let ephemeral: any EphemeralBus
     private let outbound: AsyncStream<String>.Continuation
     private let state = Mutex(State())
     private let logger: Logger
@@ -26,10 +28,16 @@ final class RealtimeSession: FrameSink {
         /// Highest sequence sent per conversation; anything at or below it is a duplicate.
         var lastSent: [String: Int] = [:]
         var overflowed = false
+        /// When this socket last announced "typing started" per conversation (for the throttle).
+        var typingSince: [String: ContinuousClock.Instant] = [:]
     }
 
-    init(identity: Identity, orgID: String, services: ParleyServices, hub: Hub, outbound: AsyncStream<String>.Continuation,
-         logger: Logger) {
+    /// A client repeating "typing started" is relayed at most this often per conversation.
+    static let typingThrottle = Duration.seconds(2)
+
+    init(identity: Identity, orgID: String, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
+         outbound: AsyncStream<String>.Continuation, logger: Logger) {
+        self.ephemeral = ephemeral
         self.logger = logger
         self.identity = identity
         self.orgID = orgID
@@ -67,6 +75,10 @@ final class RealtimeSession: FrameSink {
             state.overflowed = true
             outbound.finish()
         }
+    }
+
+    func receiveEphemeral(_ text: String) {
+        state.withLock { enqueue(text, state: &$0) }
     }
 
     private func reply(_ text: String) {
@@ -127,11 +139,34 @@ final class RealtimeSession: FrameSink {
                                      clientID: try command.clientId.map(MessageController.clientID))
             let result = try await services.store.sendMessage(scope, conversationID: try command.requireConversation(), draft: draft)
             reply(ServerFrame.ack(command.id, extra: #","message":\#(ServerFrame.json(result.message))"#))
+        case .typing:
+            try await typing(scope, conversationID: try command.requireConversation(), state: command.state, id: command.id)
         case .read:
             guard let seq = command.seq, seq >= 0 else { throw CommandError(code: "validation", message: "seq must be a sequence number") }
             let marker = try await services.store.markRead(scope, conversationID: try command.requireConversation(), seq: seq)
             reply(ServerFrame.ack(command.id, extra: #","last_read_seq":\#(marker)"#))
         }
+    }
+
+    /// Relays "typing started/stopped" to the conversation's other subscribers on every instance.
+    /// Never stored; repeated "started" within `typingThrottle` is acked but not relayed.
+    private func typing(_ scope: TenantScope, conversationID: String, state typingState: String?, id: String) async throws {
+        guard let typingState, ["start", "stop"].contains(typingState) else {
+            throw CommandError(code: "validation", message: "state must be 'start' or 'stop'")
+        }
+        _ = try await services.store.conversation(scope, id: conversationID)
+        let now = ContinuousClock.now
+        let relay = state.withLock { state -> Bool in
+            if typingState == "stop" { return state.typingSince.removeValue(forKey: conversationID) != nil }
+            if let since = state.typingSince[conversationID], now - since < Self.typingThrottle { return false }
+            state.typingSince[conversationID] = now
+            return true
+        }
+        if relay {
+            let text = #"{"type":"typing","conversation_id":"\#(conversationID)","user_id":"\#(identity.userID)","state":"\#(typingState)"}"#
+            try await ephemeral.publish(EphemeralSignal(orgID: scope.orgID, conversationID: conversationID, senderSinkID: sinkID, text: text))
+        }
+        reply(ServerFrame.ack(id))
     }
 
     /// Subscribes, replays what the client missed after `afterSeq` from the database, then goes live.
