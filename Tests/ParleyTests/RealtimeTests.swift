@@ -169,6 +169,29 @@ struct RealtimeTests {
         }
     }
 
+    @Test("a client that stops reading is closed instead of growing the server's queue", arguments: Backend.allCases)
+    func slowConsumer(_ backend: Backend) async throws {
+        try await withLiveParley(backend, configure: { $0.realtimeQueueLimit = 8 }) { api in
+            let owner = try await api.signUp()
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            let body = String(repeating: "x", count: Limits.messageBody)
+            let port = try #require(api.client.port)
+            let stalled = try StalledWebSocket(port: port, path: "/ws?access_token=\(owner.accessToken)&org=\(owner.orgID)")
+            stalled.sendText(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation.id)"}"#)
+            // act: ~10 KB events pile up for a client that never reads, until the server lets go of it
+            var sent = 0
+            while sent < 3_000 {
+                _ = try await api.sendMessage(owner, conversation, body)
+                sent += 1
+                if sent > 1, api.runtime.hub.subscriptionCount == 0 { break }
+            }
+            // check: the server dropped the subscriber long before queuing every event
+            #expect(api.runtime.hub.subscriptionCount == 0, "still subscribed after \(sent) events")
+            #expect(sent < 3_000)
+            withExtendedLifetime(stalled) {}
+        }
+    }
+
     @Test("malformed frames get an error frame and the socket stays usable")
     func malformed() async throws {
         try await withLiveParley(.sqlite) { api in

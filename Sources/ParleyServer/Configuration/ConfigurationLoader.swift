@@ -47,6 +47,7 @@ public enum ConfigurationLoader {
         number("PARLEY_LOGIN_MAX_FAILURES", &config.loginMaxFailures)
         seconds("PARLEY_LOGIN_LOCKOUT", &config.loginLockout)
         number("PARLEY_MAX_BODY_BYTES", &config.maxBodyBytes)
+        number("PARLEY_WS_QUEUE_LIMIT", &config.realtimeQueueLimit)
         if let level = value("PARLEY_LOG_LEVEL") {
             if let parsed = Logger.Level(rawValue: level) { config.logLevel = parsed } else {
                 problems.append("PARLEY_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

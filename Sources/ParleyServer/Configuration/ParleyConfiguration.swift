@@ -27,6 +27,8 @@ public struct ParleyConfiguration: Sendable {
     public var loginWindow: TimeInterval = 15 * 60
     public var loginLockout: TimeInterval = 15 * 60
     public var maxBodyBytes = 1 << 20
+    /// Frames that may wait for one slow WebSocket before it is closed with 4008.
+    public var realtimeQueueLimit = 1024
     public var logLevel: Logger.Level = .info
     /// `text` (one line per event, metadata as key=value) or `json` (one object per line).
     public var logFormat: LogFormat = .text

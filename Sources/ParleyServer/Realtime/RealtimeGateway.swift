@@ -14,8 +14,6 @@ struct RealtimeGateway: Sendable {
     let ephemeral: any EphemeralBus
 
     static let maxFrameSize = 64 * 1024
-    /// Frames that may wait for a slow socket before it is closed.
-    static let outboundQueueLimit = 1024
 
     func router() -> Router<RealtimeRequestContext> {
         let router = Router(context: RealtimeRequestContext.self)
@@ -30,30 +28,60 @@ struct RealtimeGateway: Sendable {
     private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: RealtimeRequestContext,
                      logger: Logger) async throws {
         guard let identity = context.identity, let scope = context.scope else { return }
-        let (frames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.outboundQueueLimit))
+        let (frames, continuation) = AsyncStream.makeStream(
+            of: String.self, bufferingPolicy: .bufferingOldest(services.config.realtimeQueueLimit))
         let session = RealtimeSession(identity: identity, orgID: scope.orgID, services: services, hub: hub,
                                       ephemeral: ephemeral, outbound: continuation, logger: logger)
         defer { hub.remove(session) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let ending = try await withThrowingTaskGroup(of: Ending.self) { group in
             group.addTask {
                 for await text in frames { try await outbound.write(.text(text)) }
-                if session.overflowed {
-                    try await outbound.close(.unknown(4008), reason: "too slow: outbound queue full")
-                }
+                return session.overflowed ? .tooSlow : .clientGone  // the queue only ends early on overflow
             }
-            do {
-                for try await message in inbound.messages(maxSize: Self.maxFrameSize) {
-                    guard case .text(let text) = message else { continue }
-                    try await session.handle(text)
-                }
-            } catch is MembershipRevoked {
-                continuation.finish()
-                try await group.waitForAll()
-                try await outbound.close(.unknown(4001), reason: "membership revoked")
-                return
+            group.addTask {
+                for await _ in session.overflow.stream {}
+                return .tooSlow
             }
-            continuation.finish()
+            group.addTask {
+                do {
+                    for try await message in inbound.messages(maxSize: Self.maxFrameSize) {
+                        guard case .text(let text) = message else { continue }
+                        try await session.handle(text)
+                    }
+                } catch is MembershipRevoked {
+                    return .revoked
+                }
+                return .clientGone
+            }
+            // The first to finish decides; a writer stuck on a client that stopped reading is cancelled.
+            let first = try await group.next() ?? .clientGone
+            group.cancelAll()
+            return first
+        }
+        continuation.finish()
+        hub.remove(session)  // now, not after the close handshake: nothing more is queued for this socket
+        switch ending {
+        case .clientGone: return
+        case .tooSlow:
+            logger.notice("closing a WebSocket that stopped reading", metadata: ["queue_limit": "\(services.config.realtimeQueueLimit)"])
+            try await close(outbound, code: 4008, reason: "too slow: outbound queue full")
+        case .revoked:
+            try await close(outbound, code: 4001, reason: "membership revoked")
+        }
+    }
+
+    /// Sends a close frame, but gives up after a moment: a client that stopped reading may never
+    /// take it, and the connection is torn down when the handler returns anyway.
+    private func close(_ outbound: WebSocketOutboundWriter, code: UInt16, reason: String) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await outbound.close(.unknown(code), reason: reason) }
+            group.addTask { try await Task.sleep(for: .seconds(2)) }
+            _ = try await group.next()
             group.cancelAll()
         }
+    }
+
+    private enum Ending: Sendable {
+        case clientGone, tooSlow, revoked
     }
 }

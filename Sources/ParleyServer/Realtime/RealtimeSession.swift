@@ -48,6 +48,9 @@ final class RealtimeSession: FrameSink {
 
     var overflowed: Bool { state.withLock { $0.overflowed } }
 
+    /// Resolves when the outbound queue overflows (the socket must then be closed with 4008).
+    let overflow = AsyncStream.makeStream(of: Void.self)
+
     // MARK: events
 
     func receive(_ frame: EventFrame) {
@@ -74,6 +77,7 @@ final class RealtimeSession: FrameSink {
         if case .dropped = outbound.yield(text) {
             state.overflowed = true
             outbound.finish()
+            overflow.continuation.finish()
         }
     }
 

@@ -9,7 +9,9 @@ import ParleyServer
 import Testing
 
 /// Runs `body` against a real Parley server on a free port (HTTP and WebSocket), on `backend`.
-func withLiveParley<R: Sendable>(_ backend: Backend, _ body: @Sendable (TestAPI) async throws -> R) async throws -> R {
+func withLiveParley<R: Sendable>(
+    _ backend: Backend, configure: (inout ParleyConfiguration) -> Void = { _ in }, _ body: @Sendable (TestAPI) async throws -> R
+) async throws -> R {
     let database = try await TestDatabase.make(backend)
     var config = ParleyConfiguration()
     config.dataDirectory = database.directory
@@ -18,6 +20,7 @@ func withLiveParley<R: Sendable>(_ backend: Backend, _ body: @Sendable (TestAPI)
     config.bcryptCost = 4
     config.port = 0
     config.jwtSecret = "test-secret-0123456789-abcdefghijklmnop"
+    configure(&config)
     var logger = Logger(label: "parley-live-test")
     logger.logLevel = .warning
     let runtime = try await ParleyRuntime.open(config: config, logger: logger)
