@@ -50,11 +50,7 @@ actor PostgresTestServer {
 
     private var admin: PostgresEngine?
     private var template: Task<String, any Error>?
-    private let logger: Logger = {
-        var logger = Logger(label: "parley-test-postgres")
-        logger.logLevel = .warning
-        return logger
-    }()
+    private let logger = quietLogger("parley-test-postgres")
 
     func createDatabase() async throws -> String {
         let admin = try adminEngine()

@@ -13,16 +13,10 @@ func withLiveParley<R: Sendable>(
     _ backend: Backend, configure: (inout ParleyConfiguration) -> Void = { _ in }, _ body: @Sendable (TestAPI) async throws -> R
 ) async throws -> R {
     let database = try await TestDatabase.make(backend)
-    var config = ParleyConfiguration()
-    config.dataDirectory = database.directory
-    config.databaseURL = database.url
-    config.databaseMaxConnections = 6
-    config.bcryptCost = 4
+    var config = database.configuration()
     config.port = 0
-    config.jwtSecret = "test-secret-0123456789-abcdefghijklmnop"
     configure(&config)
-    var logger = Logger(label: "parley-live-test")
-    logger.logLevel = .warning
+    let logger = quietLogger("parley-live-test")
     let runtime = try await ParleyRuntime.open(config: config, logger: logger)
     do {
         let result = try await buildApplication(runtime: runtime).test(.live) { client in

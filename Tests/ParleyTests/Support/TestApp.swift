@@ -15,15 +15,9 @@ func withParley<R: Sendable>(
     logger requestLogger: Logger? = nil, _ body: @Sendable (TestAPI) async throws -> R
 ) async throws -> R {
     let database = try await TestDatabase.make(backend)
-    var config = ParleyConfiguration()
-    config.dataDirectory = database.directory
-    config.databaseURL = database.url
-    config.databaseMaxConnections = 6
-    config.bcryptCost = 4
-    config.jwtSecret = "test-secret-0123456789-abcdefghijklmnop"
+    var config = database.configuration()
     configure(&config)
-    var logger = Logger(label: "parley-test")
-    logger.logLevel = .warning
+    let logger = quietLogger("parley-test")
     let runtime = try await ParleyRuntime.open(config: config, clock: clock, logger: logger)
     do {
         let app = Application(router: buildRouter(services: runtime.services, migrator: runtime.migrator),
@@ -39,6 +33,26 @@ func withParley<R: Sendable>(
         await database.drop()
         throw error
     }
+}
+
+extension TestDatabase {
+    /// Parley configured for tests on this database: cheap bcrypt, a fixed secret, a small pool.
+    func configuration() -> ParleyConfiguration {
+        var config = ParleyConfiguration()
+        config.dataDirectory = directory
+        config.databaseURL = url
+        config.databaseMaxConnections = 6
+        config.bcryptCost = 4
+        config.jwtSecret = "test-secret-0123456789-abcdefghijklmnop"
+        return config
+    }
+}
+
+/// A logger that only speaks up about problems.
+func quietLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = .warning
+    return logger
 }
 
 /// A signed-in user and the organization they act in.
