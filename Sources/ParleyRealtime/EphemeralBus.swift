@@ -3,17 +3,18 @@ import Logging
 import PostgresNIO
 import ParleyStore
 
-/// A signal that is shown live and never stored (typing). It reaches every instance's subscribers
-/// of the conversation except the connection it came from.
+/// A signal that is shown live and never stored (typing, presence). It reaches every instance's
+/// subscribers of the conversation — or, without one, of the organization's inbox — except the
+/// connection it came from.
 public struct EphemeralSignal: Codable, Sendable, Equatable {
     public let orgID: String
-    public let conversationID: String
+    public let conversationID: String?
     /// The connection that sent it, which must not get it back.
     public let senderSinkID: String
     /// The frame as subscribers receive it.
     public let text: String
 
-    public init(orgID: String, conversationID: String, senderSinkID: String, text: String) {
+    public init(orgID: String, conversationID: String?, senderSinkID: String, text: String) {
         self.orgID = orgID
         self.conversationID = conversationID
         self.senderSinkID = senderSinkID

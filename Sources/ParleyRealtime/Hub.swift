@@ -72,9 +72,13 @@ public final class Hub: Sendable {
         }
     }
 
-    /// Hands a typing-style signal to the conversation's subscribers, except its sender.
+    /// Hands an ephemeral signal to the conversation's subscribers (or, for an organization-wide
+    /// signal, the inbox subscribers), except its sender.
     public func deliver(_ signal: EphemeralSignal) {
-        let targets = topics.withLock { Array(($0.conversations[Self.key(signal.orgID, signal.conversationID)] ?? [:]).values) }
+        let targets = topics.withLock { topics in
+            let sinks = signal.conversationID.map { topics.conversations[Self.key(signal.orgID, $0)] } ?? topics.inboxes[signal.orgID]
+            return Array((sinks ?? [:]).values)
+        }
         for sink in targets where sink.sinkID != signal.senderSinkID {
             sink.receiveEphemeral(signal.text)
         }

@@ -40,7 +40,8 @@ public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping 
     -> some ApplicationProtocol
 {
     let config = runtime.services.config
-    let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub, ephemeral: runtime.ephemeral)
+    let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub, ephemeral: runtime.ephemeral,
+                                  presence: runtime.presence)
     return Application(
         router: buildRouter(services: runtime.services, migrator: runtime.migrator),
         server: .http1WebSocketUpgrade(webSocketRouter: gateway.router(),

@@ -16,6 +16,7 @@ public final class ParleyRuntime: Sendable {
     public let hub: Hub
     /// Carries typing signals to every instance.
     public let ephemeral: any EphemeralBus
+    public let presence: PresenceTracker
     private let poolTask: Task<Void, Never>?
     private let feedTasks: [Task<Void, Never>]
 
@@ -58,16 +59,20 @@ public final class ParleyRuntime: Sendable {
                                       metrics: ParleyMetrics(engine: engine), clock: clock)
         let hub = Hub()
         let feed = makeFeed(store)
+        let presence = PresenceTracker(store: store, bus: ephemeral, clock: clock, logger: logger)
         let feedTasks = [
             Task { await Self.keepRunning("event feed", logger: logger) { try await feed.run { hub.deliver($0) } } },
             Task { await Self.keepRunning("ephemeral bus", logger: logger) { try await ephemeral.run { hub.deliver($0) } } },
+            Task { await presence.run() },
         ]
         return ParleyRuntime(services: services, engine: engine, migrator: migrator, logger: logger, hub: hub,
-                             ephemeral: ephemeral, poolTask: poolTask, feedTasks: feedTasks)
+                             ephemeral: ephemeral, presence: presence, poolTask: poolTask, feedTasks: feedTasks)
     }
 
     private init(services: ParleyServices, engine: any DatabaseEngine, migrator: Migrator, logger: Logger, hub: Hub,
-                 ephemeral: any EphemeralBus, poolTask: Task<Void, Never>?, feedTasks: [Task<Void, Never>]) {
+                 ephemeral: any EphemeralBus, presence: PresenceTracker, poolTask: Task<Void, Never>?,
+                 feedTasks: [Task<Void, Never>]) {
+        self.presence = presence
         self.services = services
         self.engine = engine
         self.migrator = migrator

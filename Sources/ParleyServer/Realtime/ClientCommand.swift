@@ -4,7 +4,7 @@ import ParleyCore
 /// A frame a client sends. Every command carries an `id` that its `ack` or `error` answer echoes.
 struct ClientCommand: Decodable {
     enum Kind: String, Decodable {
-        case subscribe, unsubscribe, subscribeInbox = "subscribe_inbox", send, read, typing, ping
+        case subscribe, unsubscribe, subscribeInbox = "subscribe_inbox", send, read, typing, presence, ping
     }
 
     let type: Kind
@@ -20,6 +20,8 @@ struct ClientCommand: Decodable {
     let seq: Int?
     /// `typing`: "start" or "stop"
     let state: String?
+    /// `presence`: "online" or "away"
+    let status: String?
 
     func requireConversation() throws -> String {
         guard let conversationId, Identifier.isWellFormed(conversationId, prefix: "cnv") else {

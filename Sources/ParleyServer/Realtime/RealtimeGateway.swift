@@ -12,6 +12,7 @@ struct RealtimeGateway: Sendable {
     let services: ParleyServices
     let hub: Hub
     let ephemeral: any EphemeralBus
+    let presence: PresenceTracker
 
     static let maxFrameSize = 64 * 1024
 
@@ -31,8 +32,9 @@ struct RealtimeGateway: Sendable {
         let (frames, continuation) = AsyncStream.makeStream(
             of: String.self, bufferingPolicy: .bufferingOldest(services.config.realtimeQueueLimit))
         let session = RealtimeSession(identity: identity, orgID: scope.orgID, services: services, hub: hub,
-                                      ephemeral: ephemeral, outbound: continuation, logger: logger)
+                                      ephemeral: ephemeral, presence: presence, outbound: continuation, logger: logger)
         defer { hub.remove(session) }
+        try await presence.set(scope, connectionID: session.sinkID, status: .online)
         let ending = try await withThrowingTaskGroup(of: Ending.self) { group in
             group.addTask {
                 for await text in frames { try await outbound.write(.text(text)) }
@@ -60,6 +62,11 @@ struct RealtimeGateway: Sendable {
         }
         continuation.finish()
         hub.remove(session)  // now, not after the close handshake: nothing more is queued for this socket
+        do {
+            try await presence.set(scope, connectionID: session.sinkID, status: .offline)
+        } catch {
+            logger.error("could not record the socket's departure; its presence row will expire", metadata: ["error": "\(error)"])
+        }
         switch ending {
         case .clientGone: return
         case .tooSlow:

@@ -18,6 +18,7 @@ final class RealtimeSession: FrameSink {
     private let services: ParleyServices
     private let hub: Hub
     private let ephemeral: any EphemeralBus
+    private let presence: PresenceTracker
     private let outbound: AsyncStream<String>.Continuation
     private let state = Mutex(State())
     private let logger: Logger
@@ -36,7 +37,8 @@ final class RealtimeSession: FrameSink {
     static let typingThrottle = Duration.seconds(2)
 
     init(identity: Identity, orgID: String, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
-         outbound: AsyncStream<String>.Continuation, logger: Logger) {
+         presence: PresenceTracker, outbound: AsyncStream<String>.Continuation, logger: Logger) {
+        self.presence = presence
         self.ephemeral = ephemeral
         self.logger = logger
         self.identity = identity
@@ -130,6 +132,13 @@ final class RealtimeSession: FrameSink {
             reply(ServerFrame.ack(command.id))
         case .subscribeInbox:
             hub.subscribeInbox(self, orgID: scope.orgID)
+            let snapshot = try await presence.snapshot(scope).mapValues(\.rawValue)
+            reply(ServerFrame.ack(command.id, extra: #","presence":\#(ServerFrame.json(snapshot))"#))
+        case .presence:
+            guard let status = command.status.flatMap(PresenceStatus.init(rawValue:)), status != .offline else {
+                throw CommandError(code: "validation", message: "status must be 'online' or 'away'")
+            }
+            try await presence.set(scope, connectionID: sinkID, status: status)
             reply(ServerFrame.ack(command.id))
         case .subscribe:
             try await subscribe(scope, conversationID: try command.requireConversation(), afterSeq: command.afterSeq, id: command.id)

@@ -24,5 +24,6 @@ enum Migrations {
         M001Tenancy.migration,
         M002Conversations.migration,
         M003Search.migration,
+        M004Presence.migration,
     ]
 }

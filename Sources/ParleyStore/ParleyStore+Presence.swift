@@ -1,0 +1,90 @@
+import Foundation
+import ParleyCore
+import SQLKit
+
+/// An agent's availability as others see it.
+public enum PresenceStatus: String, Codable, Sendable, CaseIterable {
+    case online, away, offline
+}
+
+/// Presence rows: written by the instance holding the socket, read by everyone.
+extension ParleyStore {
+    /// A user's status changed from `before` to `after` (only reported when they differ).
+    public struct PresenceChange: Sendable, Equatable {
+        public let orgID: String
+        public let userID: String
+        public let status: PresenceStatus
+    }
+
+    /// Records or updates one connection's status; returns the user's new status if it changed.
+    public func setPresence(_ scope: TenantScope, connectionID: String, status: PresenceStatus, freshAfter: Date) async throws -> PresenceChange? {
+        guard let userID = scope.userID else { return nil }
+        return try await engine.transaction { db in
+            let before = try await self.aggregatePresence(db, orgID: scope.orgID, userID: userID, freshAfter: freshAfter)
+            if status == .offline {
+                try await db.exec("DELETE FROM presence WHERE connection_id = \(bind: connectionID)")
+            } else {
+                try await db.exec("""
+                    INSERT INTO presence (connection_id, org_id, user_id, status, heartbeat_at)
+                    VALUES (\(bind: connectionID), \(bind: scope.orgID), \(bind: userID), \(bind: status.rawValue), \(bind: self.nowMS))
+                    ON CONFLICT (connection_id) DO UPDATE SET status = excluded.status, heartbeat_at = excluded.heartbeat_at
+                    """)
+            }
+            let after = try await self.aggregatePresence(db, orgID: scope.orgID, userID: userID, freshAfter: freshAfter)
+            return before == after ? nil : PresenceChange(orgID: scope.orgID, userID: userID, status: after)
+        }
+    }
+
+    /// Refreshes the heartbeat of this instance's connections.
+    public func heartbeatPresence(connectionIDs: [String]) async throws {
+        guard !connectionIDs.isEmpty else { return }
+        try await engine.transaction { db in
+            try await db.exec("UPDATE presence SET heartbeat_at = \(bind: self.nowMS) WHERE connection_id IN (\(binds: connectionIDs))")
+        }
+    }
+
+    /// Deletes rows whose heartbeat stopped before `staleBefore` (their instance died) and reports
+    /// the users who are now offline. Concurrent sweepers each get disjoint rows.
+    public func sweepPresence(staleBefore: Date) async throws -> [PresenceChange] {
+        struct Row: Decodable { let orgId: String, userId: String }
+        return try await engine.transaction { db in
+            let removed = try await db.raw("""
+                DELETE FROM presence WHERE heartbeat_at < \(bind: Timestamp.milliseconds(staleBefore)) RETURNING org_id, user_id
+                """).all(decoding: Row.self, with: self.rowDecoder)
+            var changes: [PresenceChange] = []
+            for row in Set(removed.map { [$0.orgId, $0.userId] }).map({ ($0[0], $0[1]) }) {
+                if try await self.aggregatePresence(db, orgID: row.0, userID: row.1, freshAfter: staleBefore) == .offline {
+                    changes.append(PresenceChange(orgID: row.0, userID: row.1, status: .offline))
+                }
+            }
+            return changes
+        }
+    }
+
+    /// Every member with a fresh connection and their status (absent means offline).
+    public func presence(_ scope: TenantScope, freshAfter: Date) async throws -> [String: PresenceStatus] {
+        struct Row: Decodable { let userId: String, status: String }
+        let rows = try await engine.read { db in
+            try await db.raw("""
+                SELECT user_id, status FROM presence WHERE org_id = \(bind: scope.orgID)
+                AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter))
+                """).all(decoding: Row.self, with: self.rowDecoder)
+        }
+        var result: [String: PresenceStatus] = [:]
+        for row in rows {
+            let status = PresenceStatus(rawValue: row.status) ?? .online
+            if result[row.userId] != .online { result[row.userId] = status }
+        }
+        return result
+    }
+
+    /// online if any fresh connection is online, away if some are and all are away, else offline.
+    private func aggregatePresence(_ db: any SQLDatabase, orgID: String, userID: String, freshAfter: Date) async throws -> PresenceStatus {
+        let statuses = try await db.raw("""
+            SELECT status FROM presence WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID)
+            AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter))
+            """).all(decodingColumn: "status", as: String.self)
+        if statuses.contains(PresenceStatus.online.rawValue) { return .online }
+        return statuses.isEmpty ? .offline : .away
+    }
+}
