@@ -12,7 +12,8 @@
 #      PARLEY_TEST_DATABASE_URL exported.
 #   3. API contract check: the built server (`.build/debug/parley serve`) is
 #      started once on SQLite and once on PostgreSQL and fuzzed with
-#      schemathesis against its own /openapi.json.
+#      schemathesis against its own /openapi.json (with {org} pinned to the
+#      seeded demo organization).
 #   Finally a per-stage summary, and the line `N passed, M failed` when it can
 #   be computed honestly (see print_summary_counts).
 #
@@ -386,6 +387,22 @@ print(json.dumps({"email": d["email"], "password": d["password"]}))' "$creds")" 
   fi
   log "logged in as the initial user"
 
+  # A random {org} answers 404 before any handler runs, so without this every
+  # /api/v1/orgs/{org}/... operation would only ever be checked for its 404.
+  # Pin {org} to the seeded demo organization and {conversation} to its demo
+  # conversation (schemathesis.toml [parameters]); other ids stay generated.
+  local config="$data/schemathesis.toml" org conversation
+  org="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["organization_id"])' "$creds" 2>/dev/null || true)"
+  conversation="$(curl -sS -m 10 -H "Authorization: Bearer $token" "$base/api/v1/orgs/$org/conversations?limit=1" 2>/dev/null |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' 2>/dev/null || true)"
+  if [[ -z "$org" || -z "$conversation" ]]; then
+    log "error: cannot find the demo organization and conversation (org: ${org:-?}, conversation: ${conversation:-?})"
+    stop_server
+    return 1
+  fi
+  printf '[parameters]\n"path.org" = "%s"\n"path.conversation" = "%s"\n' "$org" "$conversation" >"$config"
+  log "pinned {org} = $org, {conversation} = $conversation"
+
   local st="$VENV/bin/schemathesis" help check
   help="$("$st" run --help)"
   local checks="not_a_server_error,response_schema_conformance"
@@ -393,6 +410,7 @@ print(json.dumps({"email": d["email"], "password": d["password"]}))' "$creds")" 
     if grep -qw "$check" <<<"$help"; then checks+=",$check"; fi
   done
   local -a st_args=(
+    --config-file "$config"
     run "$base/openapi.json"
     --checks "$checks"
     --max-examples 25

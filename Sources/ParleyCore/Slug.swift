@@ -9,8 +9,10 @@ public enum Slug {
                 slug += "-"
             }
         }
+        // Trim after cutting to length, so the cut cannot leave a trailing hyphen.
+        slug = String(slug.prefix(40))
         while slug.hasSuffix("-") { slug.removeLast() }
-        return slug.isEmpty ? "org" : String(slug.prefix(48))
+        return slug.count < 2 ? "org" : slug
     }
 
     public static func check(_ raw: String, field: String = "slug") throws(ValidationError) -> String {

@@ -62,7 +62,6 @@ public enum Limits {
     public static let pageSize = 100
     public static let searchQuery = 200
     public static let passwordMin = 10
-    public static let passwordMax = 128
 }
 
 public enum Rules {

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import ParleyRealtime
 import ParleyStore
 import ServiceLifecycle
 
@@ -41,7 +42,9 @@ public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping 
 {
     let config = runtime.services.config
     let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub, ephemeral: runtime.ephemeral,
-                                  presence: runtime.presence)
+                                  presence: runtime.presence,
+                                  orgLimiter: OrganizationRateLimiter(capacity: config.realtimeOrgBurst,
+                                                                      refillPerSecond: config.realtimeOrgRate))
     return Application(
         router: buildRouter(services: runtime.services, migrator: runtime.migrator),
         server: .http1WebSocketUpgrade(webSocketRouter: gateway.router(),

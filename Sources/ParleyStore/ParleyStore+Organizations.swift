@@ -35,7 +35,8 @@ extension ParleyStore {
     func insertOrganization(_ db: any SQLDatabase, name: String, slug: String?) async throws -> Organization {
         let base = slug ?? Slug.make(from: name)
         for attempt in 0..<5 {
-            let candidate = attempt == 0 ? base : "\(base.prefix(40))-\(RandomToken.make(length: 6).lowercased())"
+            // `base` is at most 40 characters with no trailing hyphen, so the suffixed slug stays valid.
+            let candidate = attempt == 0 ? base : "\(base)-\(RandomToken.make(length: 6).lowercased())"
             let org = Organization(id: Identifier.make("org"), slug: candidate, name: name, createdAt: Timestamp.date(nowMS))
             do {
                 // A savepoint keeps the surrounding transaction usable after a unique violation on PostgreSQL.

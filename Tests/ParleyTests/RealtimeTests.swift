@@ -192,6 +192,33 @@ struct RealtimeTests {
         }
     }
 
+    @Test("a flooding socket is rate limited and finally closed (4029); other sockets are unaffected")
+    func flood() async throws {
+        try await withLiveParley(.sqlite, configure: { $0.realtimeBurst = 5; $0.realtimeRate = 1 }) { api in
+            let owner = try await api.signUp()
+            let agent = try await api.addMember(to: owner)
+            try await api.socket(agent) { calm in
+                let close = try await api.socket(owner) { flooder in
+                    // act: far more commands than the burst allows, without waiting for answers
+                    for index in 0..<300 { try await flooder.send(["type": "ping", "id": "f\(index)"]) }
+                    var acks = 0
+                    var limited = 0
+                    while let frame = try await flooder.next() {
+                        if frame["type"] as? String == "ack" { acks += 1 }
+                        if frame["code"] as? String == "rate-limited" { limited += 1 }
+                    }
+                    // check: a handful got through, the rest were refused, then the socket was closed
+                    #expect(acks >= 5 && acks < 50)
+                    #expect(limited > 0)
+                }
+                #expect(close?.closeCode == .unknown(4029))
+                // The other socket, same organization, still works.
+                try await calm.send(["type": "ping", "id": "still-here"])
+                #expect(try await calm.reply(to: "still-here").reply["type"] as? String == "ack")
+            }
+        }
+    }
+
     @Test("malformed frames get an error frame and the socket stays usable")
     func malformed() async throws {
         try await withLiveParley(.sqlite) { api in

@@ -48,6 +48,10 @@ public enum ConfigurationLoader {
         seconds("PARLEY_LOGIN_LOCKOUT", &config.loginLockout)
         number("PARLEY_MAX_BODY_BYTES", &config.maxBodyBytes)
         number("PARLEY_WS_QUEUE_LIMIT", &config.realtimeQueueLimit)
+        number("PARLEY_WS_BURST", &config.realtimeBurst)
+        number("PARLEY_WS_RATE", &config.realtimeRate)
+        number("PARLEY_WS_ORG_BURST", &config.realtimeOrgBurst)
+        number("PARLEY_WS_ORG_RATE", &config.realtimeOrgRate)
         if let level = value("PARLEY_LOG_LEVEL") {
             if let parsed = Logger.Level(rawValue: level) { config.logLevel = parsed } else {
                 problems.append("PARLEY_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

@@ -29,6 +29,12 @@ public struct ParleyConfiguration: Sendable {
     public var maxBodyBytes = 1 << 20
     /// Frames that may wait for one slow WebSocket before it is closed with 4008.
     public var realtimeQueueLimit = 1024
+    /// Commands one socket may send in a burst, and per second after it.
+    public var realtimeBurst = 50.0
+    public var realtimeRate = 20.0
+    /// The same for all of an organization's sockets on one instance together.
+    public var realtimeOrgBurst = 2_000.0
+    public var realtimeOrgRate = 1_000.0
     public var logLevel: Logger.Level = .info
     /// `text` (one line per event, metadata as key=value) or `json` (one object per line).
     public var logFormat: LogFormat = .text

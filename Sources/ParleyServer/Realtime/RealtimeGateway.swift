@@ -6,13 +6,14 @@ import ParleyStore
 
 /// The `/ws` endpoint: authenticates the handshake, then runs a `RealtimeSession` per socket.
 ///
-/// Close codes: 1000 normal, 1001 server shutting down, 1009 frame too large, 4001 membership
-/// revoked, 4008 too slow (the outbound queue overflowed). See docs/realtime.md.
+/// Close codes: 1000 normal, 1009 frame too large, 4001 membership revoked, 4008 too slow (the
+/// outbound queue overflowed), 4029 kept exceeding the rate limit. See docs/realtime.md.
 struct RealtimeGateway: Sendable {
     let services: ParleyServices
     let hub: Hub
     let ephemeral: any EphemeralBus
     let presence: PresenceTracker
+    let orgLimiter: OrganizationRateLimiter
 
     static let maxFrameSize = 64 * 1024
 
@@ -32,7 +33,8 @@ struct RealtimeGateway: Sendable {
         let (frames, continuation) = AsyncStream.makeStream(
             of: String.self, bufferingPolicy: .bufferingOldest(services.config.realtimeQueueLimit))
         let session = RealtimeSession(identity: identity, orgID: scope.orgID, services: services, hub: hub,
-                                      ephemeral: ephemeral, presence: presence, outbound: continuation, logger: logger)
+                                      ephemeral: ephemeral, presence: presence, orgLimiter: orgLimiter,
+                                      outbound: continuation, logger: logger)
         defer { hub.remove(session) }
         try await presence.set(scope, connectionID: session.sinkID, status: .online)
         let ending = try await withThrowingTaskGroup(of: Ending.self) { group in
@@ -52,6 +54,8 @@ struct RealtimeGateway: Sendable {
                     }
                 } catch is MembershipRevoked {
                     return .revoked
+                } catch is Abusive {
+                    return .abusive
                 }
                 return .clientGone
             }
@@ -74,6 +78,9 @@ struct RealtimeGateway: Sendable {
             try await close(outbound, code: 4008, reason: "too slow: outbound queue full")
         case .revoked:
             try await close(outbound, code: 4001, reason: "membership revoked")
+        case .abusive:
+            logger.notice("closing a WebSocket that kept exceeding the rate limit")
+            try await close(outbound, code: 4029, reason: "too many commands")
         }
     }
 
@@ -89,6 +96,6 @@ struct RealtimeGateway: Sendable {
     }
 
     private enum Ending: Sendable {
-        case clientGone, tooSlow, revoked
+        case clientGone, tooSlow, revoked, abusive
     }
 }

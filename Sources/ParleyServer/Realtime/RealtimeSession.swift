@@ -20,7 +20,8 @@ final class RealtimeSession: FrameSink {
     private let ephemeral: any EphemeralBus
     private let presence: PresenceTracker
     private let outbound: AsyncStream<String>.Continuation
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    private let orgLimiter: OrganizationRateLimiter
     private let logger: Logger
 
     private struct State {
@@ -31,13 +32,23 @@ final class RealtimeSession: FrameSink {
         var overflowed = false
         /// When this socket last announced "typing started" per conversation (for the throttle).
         var typingSince: [String: ContinuousClock.Instant] = [:]
+        var bucket: TokenBucket
+        /// Commands refused for the rate limit so far; too many and the socket is closed.
+        var refusals = 0
     }
+
+    /// Refused commands after which a socket is considered abusive and closed (4029).
+    static let refusalsBeforeClose = 100
 
     /// A client repeating "typing started" is relayed at most this often per conversation.
     static let typingThrottle = Duration.seconds(2)
 
     init(identity: Identity, orgID: String, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
-         presence: PresenceTracker, outbound: AsyncStream<String>.Continuation, logger: Logger) {
+         presence: PresenceTracker, orgLimiter: OrganizationRateLimiter, outbound: AsyncStream<String>.Continuation,
+         logger: Logger) {
+        self.state = Mutex(State(bucket: TokenBucket(capacity: services.config.realtimeBurst,
+                                                     refillPerSecond: services.config.realtimeRate)))
+        self.orgLimiter = orgLimiter
         self.presence = presence
         self.ephemeral = ephemeral
         self.logger = logger
@@ -93,8 +104,20 @@ final class RealtimeSession: FrameSink {
 
     // MARK: commands
 
-    /// Handles one text frame from the client. Throws only `MembershipRevoked`, which ends the socket.
+    /// Handles one text frame from the client. Throws only `MembershipRevoked` and `Abusive`, which
+    /// end the socket.
     func handle(_ text: String) async throws {
+        let now = ContinuousClock.now
+        let allowed = state.withLock { $0.bucket.take(at: now) } && orgLimiter.take(orgID: orgID, at: now)
+        guard allowed else {
+            let refusals = state.withLock { state in
+                state.refusals += 1
+                return state.refusals
+            }
+            if refusals >= Self.refusalsBeforeClose { throw Abusive() }
+            reply(ServerFrame.error(nil, code: "rate-limited", message: "slow down: too many commands"))
+            return
+        }
         let command: ClientCommand
         do {
             command = try JSONCoding.makeDecoder().decode(ClientCommand.self, from: Data(text.utf8))
@@ -214,3 +237,6 @@ final class RealtimeSession: FrameSink {
 
 /// The member was removed from the organization while connected.
 struct MembershipRevoked: Error {}
+
+/// The client kept flooding after being told to slow down.
+struct Abusive: Error {}
