@@ -38,6 +38,19 @@ struct TestDatabase: Sendable {
     }
 }
 
+/// Runs `body` with a fresh database of `backend`, dropped afterwards whatever happens.
+func withTestDatabase<R: Sendable>(_ backend: Backend, _ body: (TestDatabase) async throws -> R) async throws -> R {
+    let database = try await TestDatabase.make(backend)
+    do {
+        let result = try await body(database)
+        await database.drop()
+        return result
+    } catch {
+        await database.drop()
+        throw error
+    }
+}
+
 /// Creates per-test PostgreSQL databases from one migrated template on the server named by
 /// `PARLEY_TEST_DATABASE_URL` (scripts/test.sh starts a throwaway cluster and sets it).
 /// Without it, PostgreSQL tests fail loudly: they are never skipped.
