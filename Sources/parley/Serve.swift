@@ -53,6 +53,8 @@ struct Serve: AsyncParsableCommand {
             ]
         }
         lines.append("API description: \(url)/openapi.json   health: \(url)/health")
-        print(lines.joined(separator: "\n") + "\n")
+        // Written straight to the file descriptor: print() is block-buffered when stdout is a pipe, and
+        // whoever waits for the banner (systemd, scripts) would not see it.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n\n").utf8))
     }
 }

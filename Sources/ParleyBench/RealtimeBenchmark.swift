@@ -1,0 +1,222 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import HummingbirdWSClient
+import Logging
+import ParleyCore
+import ParleyServer
+import Synchronization
+
+/// Realtime load: fan-out latency and throughput, and memory per idle connection, against a
+/// `parley serve` child process (so server figures exclude the load generator).
+struct RealtimeBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "realtime", abstract: "WebSocket fan-out and idle-connection figures.",
+                                                    subcommands: [FanOut.self, Idle.self])
+
+    struct Common: ParsableArguments {
+        @Option(help: "The parley executable to benchmark.") var server = ".build-release/release/parley"
+        @Option(help: "postgres://… (an empty database) to run on PostgreSQL; SQLite otherwise.") var databaseURL: String?
+    }
+
+    struct FanOut: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "fanout",
+                                                        abstract: "R conversations × M subscribed members, one sender each.")
+        @OptionGroup var common: Common
+        @Option(help: "Conversations (R).") var conversations = 10
+        @Option(help: "Subscribed members per conversation (M), the sender included.") var members = 50
+        @Option(help: "Messages per second per sender.") var rate = 100
+        @Option(help: "Seconds of sending.") var seconds = 10
+
+        func run() async throws {
+            let server = try ServerProcess(executable: common.server, databaseURL: common.databaseURL, environment: [
+                "PARLEY_WS_RATE": "100000", "PARLEY_WS_BURST": "100000", "PARLEY_WS_ORG_RATE": "1000000", "PARLEY_WS_ORG_BURST": "1000000",
+            ])
+            defer { server.stop() }
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            defer { _ = http.shutdown() }
+            let api = BenchClient(http: http, base: "http://127.0.0.1:\(server.port)")
+            let (orgID, tokens) = try await api.team(agents: members - 1)
+            let conversationIDs = try await Self.startConversations(conversations, orgID: orgID, server: server, databaseURL: common.databaseURL)
+
+            let recorder = FanOutRecorder()
+            let origin = ContinuousClock.now
+            let url = "ws://127.0.0.1:\(server.port)/ws?org=\(orgID)&access_token="
+            let (ready, readySignal) = AsyncStream.makeStream(of: Void.self)
+            let start = Latch()
+            let sockets = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for conversation in conversationIDs {
+                        for (index, token) in tokens.enumerated() {
+                            group.addTask {
+                                try await Self.socket(url: url + token, conversation: conversation, sender: index == 0, rate: rate,
+                                                      seconds: seconds, origin: origin, recorder: recorder, ready: readySignal,
+                                                      start: start)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var readyCount = 0
+            for await _ in ready {
+                readyCount += 1
+                if readyCount == conversations * members { break }
+            }
+            print("Fan-out on \(common.databaseURL == nil ? "sqlite" : "postgres"): \(conversations) conversations × \(members) members, "
+                  + "\(rate) msg/s per sender for \(seconds) s (\(conversations * members) sockets)")
+            let cpuBefore = server.cpuSeconds
+            let began = ContinuousClock.now
+            start.open()
+            let expected = conversations * rate * seconds * members
+            await recorder.waitForDeliveries(expected, graceAfterSending: .seconds(seconds + 10))
+            let elapsed = ContinuousClock.now - began
+            let cpu = server.cpuSeconds - cpuBefore
+            sockets.cancel()
+            recorder.report(expected: expected, elapsed: elapsed, serverCPU: cpu, members: members)
+        }
+
+        static func startConversations(_ count: Int, orgID: String, server: ServerProcess, databaseURL: String?) async throws -> [String] {
+            var config = ParleyConfiguration()
+            config.dataDirectory = server.dataDirectory
+            config.databaseURL = databaseURL
+            config.bcryptCost = 4
+            var logger = Logger(label: "bench")
+            logger.logLevel = .error
+            let runtime = try await ParleyRuntime.open(config: config, logger: logger, migrate: false)
+            defer { Task { await runtime.shutdown() } }
+            guard let scope = try await runtime.store.operatorScope(orgID: orgID) else { throw BenchError("no organization") }
+            let site = try await runtime.store.createSite(scope, name: "Bench", allowedOrigins: [])
+            var ids: [String] = []
+            for index in 0..<count {
+                ids.append(try await runtime.store.startConversation(scope, siteID: site.id, visitorName: "V\(index)", visitorEmail: nil,
+                                                                     firstMessage: nil).id)
+            }
+            return ids
+        }
+
+        static func socket(url: String, conversation: String, sender: Bool, rate: Int, seconds: Int, origin: ContinuousClock.Instant,
+                           recorder: FanOutRecorder, ready: AsyncStream<Void>.Continuation, start: Latch) async throws {
+            var logger = Logger(label: "bench-ws")
+            logger.logLevel = .error
+            try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation)"}"#))
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                while let message = try await messages.next() {
+                    if case .text(let text) = message, text.contains(#""type":"ack""#) { break }
+                }
+                ready.yield()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    if sender {
+                        group.addTask {
+                            await start.wait()
+                            let interval = Duration.seconds(1) / rate
+                            var next = ContinuousClock.now
+                            for index in 0..<(rate * seconds) {
+                                next += interval
+                                try await Task.sleep(until: next)  // pacing the load generator, not waiting for a result
+                                let sent = (ContinuousClock.now - origin).nanoseconds
+                                try await outbound.write(.text(
+                                    #"{"type":"send","id":"\#(index)","conversation_id":"\#(conversation)","body":"t=\#(sent)","client_id":"b\#(index)"}"#))
+                            }
+                        }
+                    }
+                    while let message = try await messages.next() {
+                        guard case .text(let text) = message else { continue }
+                        if let sent = FanOutRecorder.sentNanoseconds(in: text) {
+                            recorder.delivered(latencyNanoseconds: (ContinuousClock.now - origin).nanoseconds - sent)
+                        } else if text.hasPrefix(#"{"type":"ack""#), text.contains(#""message""#) {
+                            recorder.acked()
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+
+    struct Idle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "idle", abstract: "Server memory per idle authenticated connection.")
+        @OptionGroup var common: Common
+        @Option(help: "Connections to open.") var connections = 10_000
+
+        func run() async throws {
+            let server = try ServerProcess(executable: common.server, databaseURL: common.databaseURL, environment: [:])
+            defer { server.stop() }
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            defer { _ = http.shutdown() }
+            let (orgID, tokens) = try await BenchClient(http: http, base: "http://127.0.0.1:\(server.port)").team(agents: 0)
+            let url = "ws://127.0.0.1:\(server.port)/ws?org=\(orgID)&access_token=\(tokens[0])"
+            let before = server.residentBytes
+            let (ready, readySignal) = AsyncStream.makeStream(of: Void.self)
+            let hold = Latch()
+            let sockets = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<connections {
+                        group.addTask {
+                            var logger = Logger(label: "bench-ws")
+                            logger.logLevel = .critical
+                            try await WebSocketClient.connect(url: url, logger: logger) { _, outbound, _ in
+                                try await outbound.write(.text(#"{"type":"ping","id":"p"}"#))
+                                readySignal.yield()
+                                await hold.wait()
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var open = 0
+            for await _ in ready {
+                open += 1
+                if open == connections { break }
+            }
+            let after = server.residentBytes
+            print("Idle connections: \(connections) open; server RSS \(before / 1024) KiB → \(after / 1024) KiB, "
+                  + String(format: "%.1f KiB per connection", Double(after - before) / 1024 / Double(connections)))
+            hold.open()
+            sockets.cancel()
+        }
+    }
+}
+
+/// Counts deliveries and keeps their latencies.
+final class FanOutRecorder: Sendable {
+    private let latencies = Mutex<[Int64]>([])
+    private let acks = Atomic<Int>(0)
+
+    func delivered(latencyNanoseconds: Int64) { latencies.withLock { $0.append(latencyNanoseconds) } }
+    func acked() { acks.add(1, ordering: .relaxed) }
+
+    var deliveries: Int { latencies.withLock { $0.count } }
+
+    /// Waits (checking every 100 ms) until `expected` deliveries arrived or the grace period ends.
+    func waitForDeliveries(_ expected: Int, graceAfterSending: Duration) async {
+        let deadline = ContinuousClock.now + graceAfterSending
+        while deliveries < expected, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    static func sentNanoseconds(in text: String) -> Int64? {
+        guard text.hasPrefix(#"{"type":"event""#), let range = text.range(of: #""body":"t="#) else { return nil }
+        return Int64(text[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    func report(expected: Int, elapsed: Duration, serverCPU: Double, members: Int) {
+        let sorted = latencies.withLock { $0.sorted() }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        func ms(_ p: Double) -> String {
+            guard !sorted.isEmpty else { return "-" }
+            return String(format: "%.2f ms", Double(sorted[min(sorted.count - 1, Int(p / 100 * Double(sorted.count - 1)))]) / 1e6)
+        }
+        let messages = acks.load(ordering: .relaxed)
+        print(String(format: "  messages acked %d (%.0f/s), deliveries %d (%.0f/s), lost %d", messages, Double(messages) / seconds,
+                     sorted.count, Double(sorted.count) / seconds, expected - sorted.count))
+        print("  latency send→delivery p50 \(ms(50))  p99 \(ms(99))  max \(ms(100))")
+        print(String(format: "  server CPU %.2f s, %.1f µs per delivery", serverCPU, sorted.isEmpty ? 0 : serverCPU * 1e6 / Double(sorted.count)))
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}
