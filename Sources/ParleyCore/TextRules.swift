@@ -74,4 +74,7 @@ public enum Rules {
 extension Limits {
     /// Unread counts stop counting here; clients show "99+" style badges past it.
     public static let unreadCap = 100
+    /// The largest sequence a client may name in a query (far beyond any real conversation; the
+    /// OpenAPI document states the same bound).
+    public static let sequenceMax = Int(Int32.max) * 1024
 }

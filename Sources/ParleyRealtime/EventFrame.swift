@@ -23,9 +23,9 @@ public struct EventFrame: Sendable {
     }
 }
 
-/// Minimal JSON string escaping for values Parley itself produced (ids, event names).
-enum JSONText {
-    static func escape(_ text: String) -> String {
+/// JSON string escaping for frames assembled as text (ids, event names, client-supplied command ids).
+public enum JSONText {
+    public static func escape(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {

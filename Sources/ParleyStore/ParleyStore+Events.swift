@@ -35,7 +35,7 @@ extension ParleyStore {
                      payload: some Encodable, membersOnly: Bool = false) async throws {
         let id = try await db.raw("""
             INSERT INTO events (org_id, conversation_id, seq, type, payload, members_only, created_at)
-            VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: type), \(bind: Self.encodeJSON(payload)),
+            VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: type), \(bind: try Self.encodeJSON(payload)),
                     \(bind: membersOnly), \(bind: nowMS))
             RETURNING id
             """).first(decodingColumn: "id", as: Int.self)

@@ -199,7 +199,19 @@ extension ParleyStore {
     }
 
     func requireConversation(_ db: any SQLDatabase, scope: TenantScope, id: String) async throws {
-        let found = try await db.raw("SELECT id FROM conversations WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id)").first()
-        guard found != nil else { throw StoreError.notFound("conversation") }
+        _ = try await conversationSeq(db, scope: scope, id: id)
+    }
+
+    private func conversationSeq(_ db: any SQLDatabase, scope: TenantScope, id: String) async throws -> Int {
+        let seq = try await db.raw("SELECT seq FROM conversations WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id)")
+            .first(decodingColumn: "seq", as: Int.self)
+        guard let seq else { throw StoreError.notFound("conversation") }
+        return seq
+    }
+
+    /// The conversation's current sequence (one primary-key read; 404 outside the scope). Realtime
+    /// commands use it instead of loading the whole conversation row with its unread count.
+    public func conversationSeq(_ scope: TenantScope, id: String) async throws -> Int {
+        try await engine.read { db in try await self.conversationSeq(db, scope: scope, id: id) }
     }
 }

@@ -50,7 +50,7 @@ extension ParleyStore {
             try await db.exec("""
                 INSERT INTO sites (id, org_id, name, site_key, identity_secret, allowed_origins, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: scope.orgID), \(bind: name), \(bind: Self.newSiteKey()), \(bind: RandomToken.make()),
-                        \(bind: Self.encodeJSON(allowedOrigins)), \(bind: now), \(bind: now))
+                        \(bind: try Self.encodeJSON(allowedOrigins)), \(bind: now), \(bind: now))
                 """)
         }
         return try await site(scope, id: id)
@@ -61,7 +61,7 @@ extension ParleyStore {
         try await engine.transaction { db in
             var sets: [SQLQueryString] = ["updated_at = \(bind: self.nowMS)"]
             if let name = changes.name { sets.append("name = \(bind: name)") }
-            if let origins = changes.allowedOrigins { sets.append("allowed_origins = \(bind: Self.encodeJSON(origins))") }
+            if let origins = changes.allowedOrigins { sets.append("allowed_origins = \(bind: try Self.encodeJSON(origins))") }
             let rows = try await db.raw("""
                 UPDATE sites SET \(sets.joined(separator: ", ")) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id
                 """).all()

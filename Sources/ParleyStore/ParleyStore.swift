@@ -28,9 +28,7 @@ public final class ParleyStore: Sendable {
     }
 
     /// Encodes an event or payload with the public API's JSON conventions.
-    static func encodeJSON(_ value: some Encodable) -> String {
-        // Encoding our own Codable models cannot fail; a failure here is a programming error.
-        let data = try! JSONCoding.makeEncoder().encode(value)
-        return String(decoding: data, as: UTF8.self)
+    static func encodeJSON(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONCoding.makeEncoder().encode(value), as: UTF8.self)
     }
 }

@@ -51,8 +51,8 @@ struct MessageController {
     @Sendable func list(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Page<Message>> {
         let scope = try context.requireScope()
         let query = QueryParameters(request: request)
-        let before = try query.integer("before", in: 0...Int(Int32.max) * 1024)
-        let after = try query.integer("after", in: 0...Int(Int32.max) * 1024)
+        let before = try query.integer("before", in: 0...Limits.sequenceMax)
+        let after = try query.integer("after", in: 0...Limits.sequenceMax)
         if before != nil, after != nil { throw ValidationError(field: "after", reason: "cannot be combined with before") }
         let direction: MessagePageDirection = after.map { .after($0) } ?? .before(before)
         let page = try await services.store.messages(scope, conversationID: try context.parameters.require("conversation"),

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyRealtime
 
 /// A frame a client sends. Every command carries an `id` that its `ack` or `error` answer echoes.
 struct ClientCommand: Decodable {
@@ -52,8 +53,5 @@ enum ServerFrame {
         (try? JSONCoding.makeEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
-    private static func escape(_ text: String) -> String {
-        let encoded = json(text)
-        return String(encoded.dropFirst().dropLast())
-    }
+    private static func escape(_ text: String) -> String { JSONText.escape(text) }
 }

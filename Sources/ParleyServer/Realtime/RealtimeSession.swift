@@ -167,7 +167,7 @@ final class RealtimeSession: FrameSink {
             try await subscribe(scope, conversationID: try command.requireConversation(), afterSeq: command.afterSeq, id: command.id)
         case .unsubscribe:
             let conversationID = try command.requireConversation()
-            _ = try await services.store.conversation(scope, id: conversationID)  // foreign ids answer not-found
+            _ = try await services.store.conversationSeq(scope, id: conversationID)  // foreign ids answer not-found
             hub.unsubscribe(self, orgID: scope.orgID, conversationID: conversationID)
             reply(ServerFrame.ack(command.id))
         case .send:
@@ -190,7 +190,7 @@ final class RealtimeSession: FrameSink {
         guard let typingState, ["start", "stop"].contains(typingState) else {
             throw CommandError(code: "validation", message: "state must be 'start' or 'stop'")
         }
-        _ = try await services.store.conversation(scope, id: conversationID)
+        _ = try await services.store.conversationSeq(scope, id: conversationID)
         let now = ContinuousClock.now
         let relay = state.withLock { state -> Bool in
             if typingState == "stop" { return state.typingSince.removeValue(forKey: conversationID) != nil }
@@ -208,11 +208,11 @@ final class RealtimeSession: FrameSink {
     /// Subscribes, replays what the client missed after `afterSeq` from the database, then goes live.
     /// Live frames arriving during the replay are held and sent after it, minus duplicates.
     private func subscribe(_ scope: TenantScope, conversationID: String, afterSeq: Int?, id: String) async throws {
-        let conversation = try await services.store.conversation(scope, id: conversationID)
+        let currentSeq = try await services.store.conversationSeq(scope, id: conversationID)
         state.withLock { $0.replaying[conversationID] = [] }
         hub.subscribe(self, orgID: scope.orgID, conversationID: conversationID)
         do {
-            var cursor = afterSeq ?? conversation.seq
+            var cursor = afterSeq ?? currentSeq
             while true {
                 let batch = try await services.store.events(scope, conversationID: conversationID, afterSeq: cursor)
                 state.withLock { state in
@@ -227,10 +227,10 @@ final class RealtimeSession: FrameSink {
             throw error
         }
         state.withLock { state in
-            if afterSeq == nil, state.lastSent[conversationID] == nil { state.lastSent[conversationID] = conversation.seq }
+            if afterSeq == nil, state.lastSent[conversationID] == nil { state.lastSent[conversationID] = currentSeq }
             let held = state.replaying.removeValue(forKey: conversationID) ?? []
             for frame in held { send(frame, state: &state) }
-            enqueue(ServerFrame.ack(id, extra: #","seq":\#(state.lastSent[conversationID] ?? conversation.seq)"#), state: &state)
+            enqueue(ServerFrame.ack(id, extra: #","seq":\#(state.lastSent[conversationID] ?? currentSeq)"#), state: &state)
         }
     }
 }

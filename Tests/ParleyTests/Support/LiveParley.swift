@@ -12,23 +12,13 @@ import Testing
 func withLiveParley<R: Sendable>(
     _ backend: Backend, configure: (inout ParleyConfiguration) -> Void = { _ in }, _ body: @Sendable (TestAPI) async throws -> R
 ) async throws -> R {
-    let database = try await TestDatabase.make(backend)
-    var config = database.configuration()
-    config.port = 0
-    configure(&config)
-    let logger = quietLogger("parley-live-test")
-    let runtime = try await ParleyRuntime.open(config: config, logger: logger)
-    do {
-        let result = try await buildApplication(runtime: runtime).test(.live) { client in
+    try await withTestRuntime(backend, clock: SystemClock(), configure: { config in
+        config.port = 0
+        configure(&config)
+    }) { runtime in
+        try await buildApplication(runtime: runtime).test(.live) { client in
             try await body(TestAPI(client: client, runtime: runtime, clock: ManualClock()))
         }
-        await runtime.shutdown()
-        await database.drop()
-        return result
-    } catch {
-        await runtime.shutdown()
-        await database.drop()
-        throw error
     }
 }
 

@@ -9,29 +9,37 @@ import ParleyServer
 import ParleyStore
 import Testing
 
+/// Opens a Parley runtime on a fresh database of `backend`, and shuts both down after `body`.
+func withTestRuntime<R: Sendable>(
+    _ backend: Backend, clock: any WallClock, configure: (inout ParleyConfiguration) -> Void,
+    _ body: (ParleyRuntime) async throws -> R
+) async throws -> R {
+    try await withTestDatabase(backend) { database in
+        var config = database.configuration()
+        configure(&config)
+        let runtime = try await ParleyRuntime.open(config: config, clock: clock, logger: quietLogger("parley-test"))
+        do {
+            let result = try await body(runtime)
+            await runtime.shutdown()
+            return result
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+    }
+}
+
 /// Runs `body` against a fresh Parley (router in-process) on a fresh database of `backend`.
 func withParley<R: Sendable>(
     _ backend: Backend, clock: ManualClock = ManualClock(), configure: (inout ParleyConfiguration) -> Void = { _ in },
     logger requestLogger: Logger? = nil, _ body: @Sendable (TestAPI) async throws -> R
 ) async throws -> R {
-    let database = try await TestDatabase.make(backend)
-    var config = database.configuration()
-    configure(&config)
-    let logger = quietLogger("parley-test")
-    let runtime = try await ParleyRuntime.open(config: config, clock: clock, logger: logger)
-    do {
+    try await withTestRuntime(backend, clock: clock, configure: configure) { runtime in
         let app = Application(router: buildRouter(services: runtime.services, migrator: runtime.migrator),
-                              logger: requestLogger ?? logger)
-        let result = try await app.test(.router) { client in
+                              logger: requestLogger ?? quietLogger("parley-test"))
+        return try await app.test(.router) { client in
             try await body(TestAPI(client: client, runtime: runtime, clock: clock))
         }
-        await runtime.shutdown()
-        await database.drop()
-        return result
-    } catch {
-        await runtime.shutdown()
-        await database.drop()
-        throw error
     }
 }
 
