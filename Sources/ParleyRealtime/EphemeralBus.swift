@@ -13,12 +13,20 @@ public struct EphemeralSignal: Codable, Sendable, Equatable {
     public let senderSinkID: String
     /// The frame as subscribers receive it.
     public let text: String
+    /// Also for the organization's inbox subscribers, not only the conversation's.
+    /// (Optional so that instances of the previous release, which do not send it, still decode.)
+    public let inbox: Bool?
+    /// For members only: never handed to a visitor's socket.
+    public let membersOnly: Bool?
 
-    public init(orgID: String, conversationID: String?, senderSinkID: String, text: String) {
+    public init(orgID: String, conversationID: String?, senderSinkID: String, text: String, inbox: Bool = false,
+                membersOnly: Bool = false) {
         self.orgID = orgID
         self.conversationID = conversationID
         self.senderSinkID = senderSinkID
         self.text = text
+        self.inbox = inbox
+        self.membersOnly = membersOnly
     }
 }
 

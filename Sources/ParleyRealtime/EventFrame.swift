@@ -1,25 +1,45 @@
+import Foundation
 import ParleyCore
 import ParleyStore
 
 /// One committed event, encoded once as the JSON text frame every subscriber receives.
 ///
 /// The stored payload is already JSON in the API's conventions, so it is spliced in verbatim
-/// instead of being decoded and encoded again per socket.
+/// instead of being decoded and encoded again per socket. Visitors get their own rendering, also
+/// made once: no private notes, no organization-wide ids or counters, and conversation changes
+/// reduced to the status.
 public struct EventFrame: Sendable {
     public let orgID: String
     public let conversationID: String?
     public let seq: Int?
+    /// The organization feed position (`cursor` in the frame).
+    public let orgSeq: Int
     public let membersOnly: Bool
     public let text: String
+    /// The frame for visitor sockets; nil when visitors must not see this event.
+    public let visitorText: String?
 
     public init(_ event: StoredEvent) {
         orgID = event.orgId
         conversationID = event.conversationId
         seq = event.seq
+        orgSeq = event.orgSeq
         membersOnly = event.membersOnly
         let conversation = event.conversationId.map { "\"\(JSONText.escape($0))\"" } ?? "null"
-        text = #"{"type":"event","event":"\#(JSONText.escape(event.type))","event_id":\#(event.id),"#
-            + #""conversation_id":\#(conversation),"seq":\#(event.seq.map(String.init) ?? "null"),"data":\#(event.payload)}"#
+        let head = #"{"type":"event","event":"\#(JSONText.escape(event.type))","conversation_id":\#(conversation),"#
+            + #""seq":\#(event.seq.map(String.init) ?? "null")"#
+        text = head + #","event_id":\#(event.id),"cursor":\#(event.orgSeq),"data":\#(event.payload)}"#
+        visitorText = Self.visitorData(event).map { head + #","data":\#($0)}"# }
+    }
+
+    private static func visitorData(_ event: StoredEvent) -> String? {
+        guard !event.membersOnly, event.conversationId != nil else { return nil }
+        guard event.type == "conversation.updated" else { return event.payload }
+        // Assignee, priority and labels are the team's business; the visitor learns the status.
+        struct Status: Codable { let id: String, status: String, seq: Int }
+        guard let status = try? JSONDecoder().decode(Status.self, from: Data(event.payload.utf8)),
+            let data = try? JSONEncoder().encode(status) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -19,6 +19,8 @@ public final class Hub: Sendable {
     private struct Topics {
         var conversations: [String: [ObjectIdentifier: any FrameSink]] = [:]
         var inboxes: [String: [ObjectIdentifier: any FrameSink]] = [:]
+        /// Each connection's conversation keys and inbox organizations, so leaving is O(own topics).
+        var joined: [ObjectIdentifier: (conversations: Set<String>, inboxes: Set<String>)] = [:]
     }
 
     private let topics = Mutex(Topics())
@@ -28,31 +30,53 @@ public final class Hub: Sendable {
     private static func key(_ orgID: String, _ conversationID: String) -> String { orgID + "/" + conversationID }
 
     public func subscribe(_ sink: any FrameSink, orgID: String, conversationID: String) {
-        topics.withLock { $0.conversations[Self.key(orgID, conversationID), default: [:]][ObjectIdentifier(sink)] = sink }
+        let key = Self.key(orgID, conversationID)
+        let id = ObjectIdentifier(sink)
+        topics.withLock { topics in
+            topics.conversations[key, default: [:]][id] = sink
+            topics.joined[id, default: ([], [])].conversations.insert(key)
+        }
     }
 
     public func unsubscribe(_ sink: any FrameSink, orgID: String, conversationID: String) {
+        let key = Self.key(orgID, conversationID)
+        let id = ObjectIdentifier(sink)
         topics.withLock { topics in
-            let key = Self.key(orgID, conversationID)
-            topics.conversations[key]?[ObjectIdentifier(sink)] = nil
-            if topics.conversations[key]?.isEmpty == true { topics.conversations[key] = nil }
+            Self.leave(&topics.conversations, key, id)
+            topics.joined[id]?.conversations.remove(key)
         }
     }
 
     /// Follows every conversation event of the organization (an agent's inbox feed).
     public func subscribeInbox(_ sink: any FrameSink, orgID: String) {
-        topics.withLock { $0.inboxes[orgID, default: [:]][ObjectIdentifier(sink)] = sink }
+        let id = ObjectIdentifier(sink)
+        topics.withLock { topics in
+            topics.inboxes[orgID, default: [:]][id] = sink
+            topics.joined[id, default: ([], [])].inboxes.insert(orgID)
+        }
+    }
+
+    public func unsubscribeInbox(_ sink: any FrameSink, orgID: String) {
+        let id = ObjectIdentifier(sink)
+        topics.withLock { topics in
+            Self.leave(&topics.inboxes, orgID, id)
+            topics.joined[id]?.inboxes.remove(orgID)
+        }
     }
 
     /// Forgets the connection everywhere (on close).
     public func remove(_ sink: any FrameSink) {
         let id = ObjectIdentifier(sink)
         topics.withLock { topics in
-            for key in topics.conversations.keys { topics.conversations[key]?[id] = nil }
-            topics.conversations = topics.conversations.filter { !$0.value.isEmpty }
-            for key in topics.inboxes.keys { topics.inboxes[key]?[id] = nil }
-            topics.inboxes = topics.inboxes.filter { !$0.value.isEmpty }
+            guard let joined = topics.joined.removeValue(forKey: id) else { return }
+            for key in joined.conversations { Self.leave(&topics.conversations, key, id) }
+            for orgID in joined.inboxes { Self.leave(&topics.inboxes, orgID, id) }
         }
+    }
+
+    private static func leave(_ table: inout [String: [ObjectIdentifier: any FrameSink]], _ key: String, _ id: ObjectIdentifier) {
+        table[key]?[id] = nil
+        if table[key]?.isEmpty == true { table[key] = nil }
     }
 
     /// Encodes each event once and hands the same frame to every subscriber allowed to see it.
@@ -72,14 +96,18 @@ public final class Hub: Sendable {
         }
     }
 
-    /// Hands an ephemeral signal to the conversation's subscribers (or, for an organization-wide
-    /// signal, the inbox subscribers), except its sender.
+    /// Hands an ephemeral signal to the conversation's subscribers (and the inbox subscribers when it
+    /// has no conversation or asks for them), except its sender; members-only signals skip visitors.
     public func deliver(_ signal: EphemeralSignal) {
         let targets = topics.withLock { topics in
-            let sinks = signal.conversationID.map { topics.conversations[Self.key(signal.orgID, $0)] } ?? topics.inboxes[signal.orgID]
-            return Array((sinks ?? [:]).values)
+            var sinks = signal.conversationID.flatMap { topics.conversations[Self.key(signal.orgID, $0)] } ?? [:]
+            if signal.conversationID == nil || signal.inbox == true {
+                sinks.merge(topics.inboxes[signal.orgID] ?? [:]) { first, _ in first }
+            }
+            return Array(sinks.values)
         }
-        for sink in targets where sink.sinkID != signal.senderSinkID {
+        let membersOnly = signal.membersOnly == true
+        for sink in targets where sink.sinkID != signal.senderSinkID && (!membersOnly || sink.seesMembersOnly) {
             sink.receiveEphemeral(signal.text)
         }
     }

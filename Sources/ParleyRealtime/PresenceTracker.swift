@@ -4,8 +4,9 @@ import ParleyCore
 import ParleyStore
 import Synchronization
 
-/// Agent presence across instances: rows in the database kept fresh by this instance's heartbeat,
-/// changes announced to the organization's inbox subscribers over the ephemeral bus.
+/// Agent and visitor presence across instances: rows in the database kept fresh by this instance's
+/// heartbeat, changes announced over the ephemeral bus: an agent's to the organization's inbox
+/// subscribers, a visitor's also to the subscribers of the visitor's conversation.
 public final class PresenceTracker: Sendable {
     /// A connection whose heartbeat is older than this counts as gone (its instance died).
     public static let ttl: TimeInterval = 45
@@ -36,17 +37,31 @@ public final class PresenceTracker: Sendable {
         }
     }
 
+    /// Records a visitor connection with its current page (or its departure) and tells the agents.
+    public func set(_ visitor: VisitorScope, connectionID: String, online: Bool, page: String?) async throws {
+        local.withLock { ids in
+            if online { ids.insert(connectionID) } else { ids.remove(connectionID) }
+        }
+        let presence = try await store.setPresence(visitor, connectionID: connectionID, online: online, page: page, freshAfter: freshAfter)
+        try await announce(presence, from: connectionID)
+    }
+
     /// Who is online or away in the organization right now.
     public func snapshot(_ scope: TenantScope) async throws -> [String: PresenceStatus] {
         try await store.presence(scope, freshAfter: freshAfter)
     }
 
+    /// The visitors connected right now, with the page each is on.
+    public func visitorSnapshot(_ scope: TenantScope) async throws -> [String: String?] {
+        try await store.visitorPresence(scope, freshAfter: freshAfter)
+    }
+
     /// One round of upkeep: refresh this instance's rows, then clear rows other (dead) instances left.
     public func tick() async throws {
         try await store.heartbeatPresence(connectionIDs: Array(local.withLock { $0 }))
-        for change in try await store.sweepPresence(staleBefore: freshAfter) {
-            try await announce(change, from: "")
-        }
+        let gone = try await store.sweepPresence(staleBefore: freshAfter)
+        for change in gone.members { try await announce(change, from: "") }
+        for visitor in gone.visitors { try await announce(visitor, from: "") }
     }
 
     /// Runs `tick` every heartbeat interval until cancelled.
@@ -66,5 +81,14 @@ public final class PresenceTracker: Sendable {
     private func announce(_ change: ParleyStore.PresenceChange, from connectionID: String) async throws {
         let text = #"{"type":"presence","user_id":"\#(change.userID)","status":"\#(change.status.rawValue)"}"#
         try await bus.publish(EphemeralSignal(orgID: change.orgID, conversationID: nil, senderSinkID: connectionID, text: text))
+    }
+
+    private func announce(_ visitor: VisitorPresence, from connectionID: String) async throws {
+        let conversation = visitor.conversationID.map { #""\#($0)""# } ?? "null"
+        let page = visitor.page.map { #""\#(JSONText.escape($0))""# } ?? "null"
+        let text = #"{"type":"presence","visitor_id":"\#(visitor.visitorID)","conversation_id":\#(conversation),"#
+            + #""status":"\#(visitor.online ? "online" : "offline")","page":\#(page)}"#
+        try await bus.publish(EphemeralSignal(orgID: visitor.orgID, conversationID: visitor.conversationID, senderSinkID: connectionID,
+                                              text: text, inbox: true, membersOnly: true))
     }
 }

@@ -33,7 +33,26 @@ public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<
     ConversationController(services: services).addRoutes(to: organization)
     MessageController(services: services).addRoutes(to: organization)
     SearchController(services: services).addRoutes(to: organization)
+
+    // The widget's routes answer the site's allowed origins only, and render their own errors so
+    // that those carry the CORS headers too.
+    let widget = api.group("widget/:site_key").add(middleware: WidgetOriginMiddleware(store: services.store))
+        .add(middleware: ProblemMiddleware())
+    let widgetController = WidgetController(services: services)
+    widgetController.addPublicRoutes(to: widget)
+    widgetController.addVisitorRoutes(
+        to: widget.group().add(middleware: VisitorAuthenticationMiddleware(tokens: services.tokens, store: services.store)))
     return router
+}
+
+/// Runs the application until SIGTERM or SIGINT, then shuts down gracefully: WebSockets are closed
+/// with 1001 first (`RealtimeDrainService`), then the HTTP server drains.
+public func serve(runtime: ParleyRuntime, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    let group = ServiceGroup(configuration: .init(
+        services: [.init(service: buildApplication(runtime: runtime, onServerRunning: onServerRunning)),
+                   .init(service: RealtimeDrainService(sockets: runtime.sockets))],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))
+    try await group.run()
 }
 
 /// The Parley application: the router on the configured address, with graceful shutdown.
@@ -44,7 +63,8 @@ public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping 
     let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub, ephemeral: runtime.ephemeral,
                                   presence: runtime.presence,
                                   orgLimiter: OrganizationRateLimiter(capacity: config.realtimeOrgBurst,
-                                                                      refillPerSecond: config.realtimeOrgRate))
+                                                                      refillPerSecond: config.realtimeOrgRate),
+                                  sockets: runtime.sockets)
     return Application(
         router: buildRouter(services: runtime.services, migrator: runtime.migrator),
         server: .http1WebSocketUpgrade(webSocketRouter: gateway.router(),

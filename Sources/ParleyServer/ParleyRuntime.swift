@@ -17,6 +17,8 @@ public final class ParleyRuntime: Sendable {
     /// Carries typing signals to every instance.
     public let ephemeral: any EphemeralBus
     public let presence: PresenceTracker
+    /// This instance's open WebSockets (closed with 1001 on graceful shutdown).
+    public let sockets = SocketRegistry()
     private let poolTask: Task<Void, Never>?
     private let feedTasks: [Task<Void, Never>]
 
@@ -53,7 +55,8 @@ public final class ParleyRuntime: Sendable {
         }
         let store = ParleyStore(engine: engine, clock: clock, logger: logger)
         let tokens = await TokenService(secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets,
-                                        accessTTL: config.accessTokenTTL, refreshTTL: config.refreshTokenTTL, clock: clock)
+                                        accessTTL: config.accessTokenTTL, refreshTTL: config.refreshTokenTTL,
+                                        visitorTTL: config.visitorTokenTTL, clock: clock)
         let services = ParleyServices(config: config, store: store, tokens: tokens,
                                       passwords: PasswordHasher(cost: config.bcryptCost),
                                       metrics: ParleyMetrics(engine: engine), clock: clock)

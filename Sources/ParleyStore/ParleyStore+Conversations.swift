@@ -74,17 +74,12 @@ extension ParleyStore {
             let site = try await db.raw("SELECT id FROM sites WHERE org_id = \(bind: scope.orgID) AND id = \(bind: siteID)").first()
             guard site != nil else { throw StoreError.notFound("site") }
             let visitorID = Identifier.make("vis")
-            let now = self.nowMS
             try await db.exec("""
                 INSERT INTO visitors (id, org_id, site_id, name, email, created_at)
-                VALUES (\(bind: visitorID), \(bind: scope.orgID), \(bind: siteID), \(bind: visitorName), \(bind: visitorEmail), \(bind: now))
+                VALUES (\(bind: visitorID), \(bind: scope.orgID), \(bind: siteID), \(bind: visitorName), \(bind: visitorEmail),
+                        \(bind: self.nowMS))
                 """)
-            try await db.exec("""
-                INSERT INTO conversations (id, org_id, site_id, visitor_id, status, priority, seq, last_activity_at, created_at)
-                VALUES (\(bind: conversationID), \(bind: scope.orgID), \(bind: siteID), \(bind: visitorID), 'open', 'none', 1, \(bind: now), \(bind: now))
-                """)
-            try await self.appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: 1,
-                                       type: EventType.conversationCreated, payload: ["id": conversationID])
+            try await self.insertConversation(db, id: conversationID, orgID: scope.orgID, siteID: siteID, visitorID: visitorID)
             if let firstMessage {
                 _ = try await self.insertMessage(db, scope: scope, conversationID: conversationID,
                                                  draft: MessageDraft(body: firstMessage, isPrivate: false, clientID: nil),
@@ -92,6 +87,16 @@ extension ParleyStore {
             }
         }
         return try await conversation(scope, id: conversationID)
+    }
+
+    /// Inserts an open conversation at sequence 1 and announces it (`conversation.created`).
+    func insertConversation(_ db: any SQLDatabase, id: String, orgID: String, siteID: String, visitorID: String) async throws {
+        let now = nowMS
+        try await db.exec("""
+            INSERT INTO conversations (id, org_id, site_id, visitor_id, status, priority, seq, last_activity_at, created_at)
+            VALUES (\(bind: id), \(bind: orgID), \(bind: siteID), \(bind: visitorID), 'open', 'none', 1, \(bind: now), \(bind: now))
+            """)
+        try await appendEvent(db, orgID: orgID, conversationID: id, seq: 1, type: EventType.conversationCreated, payload: ["id": id])
     }
 
     public func updateConversation(_ scope: TenantScope, id: String, changes: ConversationChanges) async throws -> Conversation {

@@ -9,6 +9,8 @@ public struct StoredEvent: Codable, Sendable, Equatable {
     public let orgId: String
     public let conversationId: String?
     public let seq: Int?
+    /// Position in the organization's feed, in commit order: the inbox resume cursor.
+    public let orgSeq: Int
     public let type: String
     public let payload: String
     /// Private-note events: never delivered to visitors.
@@ -29,14 +31,19 @@ public enum EventType {
 public let eventNotificationChannel = "parley_events"
 
 extension ParleyStore {
-    static let eventColumns: SQLQueryString = "id, org_id, conversation_id, seq, type, payload, members_only, created_at"
+    static let eventColumns: SQLQueryString = "id, org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at"
 
     func appendEvent(_ db: any SQLDatabase, orgID: String, conversationID: String?, seq: Int?, type: String,
                      payload: some Encodable, membersOnly: Bool = false) async throws {
+        // The organization row stays locked until commit, so its events are numbered in commit order.
+        let orgSeq = try await db.raw("""
+            UPDATE organizations SET event_seq = event_seq + 1 WHERE id = \(bind: orgID) RETURNING event_seq
+            """).first(decodingColumn: "event_seq", as: Int.self)
+        guard let orgSeq else { throw StoreError.notFound("organization") }
         let id = try await db.raw("""
-            INSERT INTO events (org_id, conversation_id, seq, type, payload, members_only, created_at)
-            VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: type), \(bind: try Self.encodeJSON(payload)),
-                    \(bind: membersOnly), \(bind: nowMS))
+            INSERT INTO events (org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at)
+            VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: orgSeq), \(bind: type),
+                    \(bind: try Self.encodeJSON(payload)), \(bind: membersOnly), \(bind: nowMS))
             RETURNING id
             """).first(decodingColumn: "id", as: Int.self)
         // PostgreSQL delivers a NOTIFY only when (and if) the transaction commits, in commit order:
@@ -57,16 +64,35 @@ extension ParleyStore {
                 """).all(decoding: StoredEvent.self, with: self.rowDecoder)
         }
     }
+
+    /// The organization's events after `cursor` (an `org_seq`), in commit order: the gap an agent's
+    /// inbox feed missed while disconnected. Members see private-note events too.
+    public func inboxEvents(_ scope: TenantScope, afterCursor cursor: Int, limit: Int = 500) async throws -> [StoredEvent] {
+        try await engine.read { db in
+            try await db.raw("""
+                SELECT \(Self.eventColumns) FROM events WHERE org_id = \(bind: scope.orgID) AND org_seq > \(bind: cursor)
+                ORDER BY org_seq LIMIT \(bind: limit)
+                """).all(decoding: StoredEvent.self, with: self.rowDecoder)
+        }
+    }
+
+    /// The organization's newest cursor: where an inbox feed that starts now begins.
+    public func inboxCursor(_ scope: TenantScope) async throws -> Int {
+        try await engine.read { db in
+            try await db.raw("SELECT event_seq FROM organizations WHERE id = \(bind: scope.orgID)")
+                .first(decodingColumn: "event_seq", as: Int.self)
+        } ?? 0
+    }
 }
 
 /// Reading committed events for fan-out. These are system reads across organizations: each event
 /// carries its `orgId`, and the realtime hub delivers it only to that organization's sockets.
 extension ParleyStore {
-    /// Events by id (the ids a PostgreSQL notification announced), in id order.
+    /// Events by id (the ids a PostgreSQL notification announced), in each organization's commit order.
     public func events(ids: [Int]) async throws -> [StoredEvent] {
         guard !ids.isEmpty else { return [] }
         return try await engine.read { db in
-            try await db.raw("SELECT \(Self.eventColumns) FROM events WHERE id IN (\(binds: ids)) ORDER BY id")
+            try await db.raw("SELECT \(Self.eventColumns) FROM events WHERE id IN (\(binds: ids)) ORDER BY org_seq, id")
                 .all(decoding: StoredEvent.self, with: self.rowDecoder)
         }
     }

@@ -40,30 +40,38 @@ extension ParleyStore {
         "id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, edited_at, deleted_at"
 
     /// Carries an earlier message with the same client id out of a rolled-back transaction.
-    private struct AlreadySent: Error { let message: Message }
+    struct AlreadySent: Error { let message: Message }
 
     public func messages(_ scope: TenantScope, conversationID: String, direction: MessagePageDirection, limit: Int) async throws -> Page<Message> {
         try await engine.read { db in
             try await self.requireConversation(db, scope: scope, id: conversationID)
-            let base: SQLQueryString = "SELECT \(Self.messageColumns) FROM messages WHERE org_id = \(bind: scope.orgID) AND conversation_id = \(bind: conversationID)"
-            let rows: [MessageRow]
-            switch direction {
-            case .before(let seq):
-                let bound: SQLQueryString = seq.map { " AND seq < \(bind: $0)" } ?? ""
-                rows = try await db.raw("\(base)\(bound) ORDER BY seq DESC LIMIT \(literal: limit + 1)")
-                    .all(decoding: MessageRow.self, with: self.rowDecoder)
-            case .after(let seq):
-                rows = try await db.raw("\(base) AND seq > \(bind: seq) ORDER BY seq ASC LIMIT \(literal: limit + 1)")
-                    .all(decoding: MessageRow.self, with: self.rowDecoder)
-            }
-            let page = rows.prefix(limit).map(\.message)
-            let more = rows.count > limit
-            switch direction {
-            case .before:
-                return Page(items: page.reversed(), nextCursor: more ? page.last.map { String($0.seq) } : nil)
-            case .after:
-                return Page(items: Array(page), nextCursor: more ? page.last.map { String($0.seq) } : nil)
-            }
+            return try await self.messagePage(db, orgID: scope.orgID, conversationID: conversationID, direction: direction,
+                                              limit: limit, includePrivate: true)
+        }
+    }
+
+    /// One page of a conversation's messages, ascending by seq; visitors' pages leave private notes out.
+    func messagePage(_ db: any SQLDatabase, orgID: String, conversationID: String, direction: MessagePageDirection, limit: Int,
+                     includePrivate: Bool) async throws -> Page<Message> {
+        let visibility: SQLQueryString = includePrivate ? "" : " AND is_private = \(bind: false)"
+        let base: SQLQueryString = "SELECT \(Self.messageColumns) FROM messages WHERE org_id = \(bind: orgID) AND conversation_id = \(bind: conversationID)\(visibility)"
+        let rows: [MessageRow]
+        switch direction {
+        case .before(let seq):
+            let bound: SQLQueryString = seq.map { " AND seq < \(bind: $0)" } ?? ""
+            rows = try await db.raw("\(base)\(bound) ORDER BY seq DESC LIMIT \(literal: limit + 1)")
+                .all(decoding: MessageRow.self, with: rowDecoder)
+        case .after(let seq):
+            rows = try await db.raw("\(base) AND seq > \(bind: seq) ORDER BY seq ASC LIMIT \(literal: limit + 1)")
+                .all(decoding: MessageRow.self, with: rowDecoder)
+        }
+        let page = rows.prefix(limit).map(\.message)
+        let more = rows.count > limit
+        switch direction {
+        case .before:
+            return Page(items: page.reversed(), nextCursor: more ? page.last.map { String($0.seq) } : nil)
+        case .after:
+            return Page(items: Array(page), nextCursor: more ? page.last.map { String($0.seq) } : nil)
         }
     }
 
@@ -170,17 +178,25 @@ extension ParleyStore {
     /// Moves the caller's read marker forward to `seq` (never backwards). Returns the marker's value.
     public func markRead(_ scope: TenantScope, conversationID: String, seq: Int) async throws -> Int {
         guard let userID = scope.userID else { throw StoreError.forbidden("only a member has a read marker") }
-        return try await engine.transaction { db in
-            let current = try await db.raw("SELECT seq FROM conversations WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID)")
-                .first(decodingColumn: "seq", as: Int.self)
+        return try await markRead(scope, conversationID: conversationID, readerID: userID, seq: seq, visitorID: nil)
+    }
+
+    /// Records a read receipt and announces it (`conversation.read`); with `visitorID`, only on that
+    /// visitor's own conversation.
+    func markRead(_ scope: TenantScope, conversationID: String, readerID: String, seq: Int, visitorID: String?) async throws -> Int {
+        try await engine.transaction { db in
+            let owner: SQLQueryString = visitorID.map { " AND visitor_id = \(bind: $0)" } ?? ""
+            let current = try await db.raw("""
+                SELECT seq FROM conversations WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID)\(owner)
+                """).first(decodingColumn: "seq", as: Int.self)
             guard let current else { throw StoreError.notFound("conversation") }
             guard seq <= current else {
                 throw StoreError.invalid(ValidationError(field: "seq", reason: "is beyond the conversation's last sequence \(current)", limit: current))
             }
-            let marker = try await self.upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: userID, seq: seq)
+            let marker = try await self.upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: readerID, seq: seq)
             struct Receipt: Encodable { let readerId: String, seq: Int }
             try await self.appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: nil,
-                                       type: EventType.conversationRead, payload: Receipt(readerId: userID, seq: marker))
+                                       type: EventType.conversationRead, payload: Receipt(readerId: readerID, seq: marker))
             return marker
         }
     }

@@ -44,20 +44,28 @@ extension ParleyStore {
     }
 
     /// Deletes rows whose heartbeat stopped before `staleBefore` (their instance died) and reports
-    /// the users who are now offline. Concurrent sweepers each get disjoint rows.
-    public func sweepPresence(staleBefore: Date) async throws -> [PresenceChange] {
-        struct Row: Decodable { let orgId: String, userId: String }
+    /// the members and visitors who are now offline. Concurrent sweepers each get disjoint rows.
+    public func sweepPresence(staleBefore: Date) async throws -> (members: [PresenceChange], visitors: [VisitorPresence]) {
+        struct Row: Decodable, Hashable { let orgId: String, userId: String, isVisitor: Bool }
         return try await engine.transaction { db in
             let removed = try await db.raw("""
-                DELETE FROM presence WHERE heartbeat_at < \(bind: Timestamp.milliseconds(staleBefore)) RETURNING org_id, user_id
+                DELETE FROM presence WHERE heartbeat_at < \(bind: Timestamp.milliseconds(staleBefore))
+                RETURNING org_id, user_id, is_visitor
                 """).all(decoding: Row.self, with: self.rowDecoder)
-            var changes: [PresenceChange] = []
-            for row in Set(removed.map { [$0.orgId, $0.userId] }).map({ ($0[0], $0[1]) }) {
-                if try await self.aggregatePresence(db, orgID: row.0, userID: row.1, freshAfter: staleBefore) == .offline {
-                    changes.append(PresenceChange(orgID: row.0, userID: row.1, status: .offline))
+            var members: [PresenceChange] = []
+            var visitors: [VisitorPresence] = []
+            for row in Set(removed) {
+                if row.isVisitor {
+                    let scope = VisitorScope(orgID: row.orgId, siteID: "", visitorID: row.userId)
+                    if try await self.freshVisitorPages(db, visitor: scope, freshAfter: staleBefore).isEmpty {
+                        visitors.append(VisitorPresence(orgID: row.orgId, visitorID: row.userId, online: false, page: nil,
+                                                        conversationID: try await self.latestConversation(db, visitor: scope, activeOnly: false)))
+                    }
+                } else if try await self.aggregatePresence(db, orgID: row.orgId, userID: row.userId, freshAfter: staleBefore) == .offline {
+                    members.append(PresenceChange(orgID: row.orgId, userID: row.userId, status: .offline))
                 }
             }
-            return changes
+            return (members, visitors)
         }
     }
 
@@ -66,7 +74,7 @@ extension ParleyStore {
         struct Row: Decodable { let userId: String, status: String }
         let rows = try await engine.read { db in
             try await db.raw("""
-                SELECT user_id, status FROM presence WHERE org_id = \(bind: scope.orgID)
+                SELECT user_id, status FROM presence WHERE org_id = \(bind: scope.orgID) AND is_visitor = \(bind: false)
                 AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter))
                 """).all(decoding: Row.self, with: self.rowDecoder)
         }
@@ -81,7 +89,7 @@ extension ParleyStore {
     /// online if any fresh connection is online, away if some are and all are away, else offline.
     private func aggregatePresence(_ db: any SQLDatabase, orgID: String, userID: String, freshAfter: Date) async throws -> PresenceStatus {
         let statuses = try await db.raw("""
-            SELECT status FROM presence WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID)
+            SELECT status FROM presence WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID) AND is_visitor = \(bind: false)
             AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter))
             """).all(decodingColumn: "status", as: String.self)
         if statuses.contains(PresenceStatus.online.rawValue) { return .online }

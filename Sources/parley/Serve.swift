@@ -27,11 +27,10 @@ struct Serve: AsyncParsableCommand {
         defer { lock?.release() }
         let runtime = try await ParleyRuntime.open(config: config, logger: logger)
         let firstRun = try await FirstRun.seedIfEmpty(runtime)
-        let app = buildApplication(runtime: runtime) { port in
-            Self.printBanner(config: config, port: port, firstRun: firstRun, database: runtime.store.dialect.rawValue)
-        }
         do {
-            try await app.runService()
+            try await serve(runtime: runtime) { port in
+                Self.printBanner(config: config, port: port, firstRun: firstRun, database: runtime.store.dialect.rawValue)
+            }
         } catch {
             await runtime.shutdown()
             throw error

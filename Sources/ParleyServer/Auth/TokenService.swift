@@ -24,9 +24,10 @@ public struct TokenService: Sendable {
     private let clock: any WallClock
     let accessTTL: TimeInterval
     let refreshTTL: TimeInterval
+    let visitorTTL: TimeInterval
 
     public init(secret: String, previousSecrets: [String], accessTTL: TimeInterval, refreshTTL: TimeInterval,
-                clock: any WallClock) async {
+                visitorTTL: TimeInterval = 3600, clock: any WallClock) async {
         let keys = JWTKeyCollection()
         for key in [secret] + previousSecrets {
             await keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.keyID(for: key)))
@@ -36,6 +37,7 @@ public struct TokenService: Sendable {
         self.clock = clock
         self.accessTTL = accessTTL
         self.refreshTTL = refreshTTL
+        self.visitorTTL = visitorTTL
     }
 
     static func keyID(for secret: String) -> String {
@@ -58,6 +60,25 @@ public struct TokenService: Sendable {
         }
         guard claims.exp.value > clock.now() else { throw .expired }
         return Identity(userID: claims.sub.value, sessionID: claims.sid)
+    }
+
+    public func visitorToken(_ visitor: VisitorIdentity) async throws -> (token: String, expiresAt: Date) {
+        let now = clock.now()
+        let expiresAt = now.addingTimeInterval(visitorTTL)
+        let claims = VisitorClaims(sub: .init(value: visitor.visitorID), org: visitor.orgID, site: visitor.siteID,
+                                   iat: .init(value: now), exp: .init(value: expiresAt), iss: .init(value: VisitorClaims.issuer))
+        return (try await keys.sign(claims, kid: JWKIdentifier(string: currentKeyID)), expiresAt)
+    }
+
+    public func verifyVisitor(_ token: String) async throws(Failure) -> VisitorIdentity {
+        let claims: VisitorClaims
+        do {
+            claims = try await keys.verify(token, as: VisitorClaims.self)
+        } catch {
+            throw .invalid
+        }
+        guard claims.exp.value > clock.now() else { throw .expired }
+        return VisitorIdentity(orgID: claims.org, siteID: claims.site, visitorID: claims.sub.value)
     }
 
     /// A fresh opaque refresh token; only its hash is stored.

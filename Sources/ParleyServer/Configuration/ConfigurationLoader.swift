@@ -43,6 +43,7 @@ public enum ConfigurationLoader {
         seconds("PARLEY_ACCESS_TOKEN_TTL", &config.accessTokenTTL)
         seconds("PARLEY_REFRESH_TOKEN_TTL", &config.refreshTokenTTL)
         seconds("PARLEY_INVITATION_TTL", &config.invitationTTL)
+        seconds("PARLEY_VISITOR_TOKEN_TTL", &config.visitorTokenTTL)
         number("PARLEY_BCRYPT_COST", &config.bcryptCost)
         number("PARLEY_LOGIN_MAX_FAILURES", &config.loginMaxFailures)
         seconds("PARLEY_LOGIN_LOCKOUT", &config.loginLockout)

@@ -22,6 +22,8 @@ public struct ParleyConfiguration: Sendable {
     public var accessTokenTTL: TimeInterval = 15 * 60
     public var refreshTokenTTL: TimeInterval = 30 * 24 * 3600
     public var invitationTTL: TimeInterval = 7 * 24 * 3600
+    /// Visitor tokens are short-lived; the widget starts a new session with its anonymous token.
+    public var visitorTokenTTL: TimeInterval = 60 * 60
     public var bcryptCost: UInt8 = 12
     public var loginMaxFailures = 5
     public var loginWindow: TimeInterval = 15 * 60

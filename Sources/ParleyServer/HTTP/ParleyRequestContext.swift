@@ -7,6 +7,10 @@ public struct ParleyRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var scope: TenantScope?
+    /// Under `/widget/{site_key}`: the site whose allowed origin the request came from.
+    public var widgetSite: WidgetSite?
+    /// The visitor proven by a visitor token (widget routes).
+    public var visitor: VisitorScope?
     public let attribution = RequestAttribution()
 
     public init(source: ApplicationRequestContextSource) {
@@ -17,6 +21,11 @@ public struct ParleyRequestContext: RequestContext {
     func requireIdentity() throws -> Identity {
         guard let identity else { throw Problem.unauthorized("send an access token as 'Authorization: Bearer <token>'") }
         return identity
+    }
+
+    func requireVisitor() throws -> VisitorScope {
+        guard let visitor else { throw Problem.unauthorized("send the visitor token as 'Authorization: Bearer <visitor_token>'") }
+        return visitor
     }
 
     /// The tenant scope; only routes under the organization middleware ask for it.

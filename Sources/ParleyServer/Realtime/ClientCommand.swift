@@ -1,6 +1,7 @@
 import Foundation
 import ParleyCore
 import ParleyRealtime
+import ParleyStore
 
 /// A frame a client sends. Every command carries an `id` that its `ack` or `error` answer echoes.
 struct ClientCommand: Decodable {
@@ -13,6 +14,8 @@ struct ClientCommand: Decodable {
     let conversationId: String?
     /// `subscribe`: replay events after this sequence before going live.
     let afterSeq: Int?
+    /// `subscribe_inbox`: replay the organization's events after this cursor before going live.
+    let afterCursor: Int?
     /// `send`
     let body: String?
     let clientId: String?
@@ -21,14 +24,33 @@ struct ClientCommand: Decodable {
     let seq: Int?
     /// `typing`: "start" or "stop"
     let state: String?
-    /// `presence`: "online" or "away"
+    /// `presence`: "online" or "away" (members)
     let status: String?
+    /// `presence`: the page the visitor is on
+    let page: String?
 
     func requireConversation() throws -> String {
         guard let conversationId, Identifier.isWellFormed(conversationId, prefix: "cnv") else {
             throw CommandError(code: "not-found", message: "conversation not found")
         }
         return conversationId
+    }
+
+    func typingState() throws -> String {
+        guard let state, ["start", "stop"].contains(state) else {
+            throw CommandError(code: "validation", message: "state must be 'start' or 'stop'")
+        }
+        return state
+    }
+
+    func draft(isPrivate: Bool) throws -> MessageDraft {
+        MessageDraft(body: try Rules.messageBody.check(body ?? ""), isPrivate: isPrivate,
+                     clientID: try clientId.map(MessageController.clientID))
+    }
+
+    func readSeq() throws -> Int {
+        guard let seq, seq >= 0 else { throw CommandError(code: "validation", message: "seq must be a sequence number") }
+        return seq
     }
 }
 

@@ -6,21 +6,23 @@ import ParleyStore
 
 /// The `/ws` endpoint: authenticates the handshake, then runs a `RealtimeSession` per socket.
 ///
-/// Close codes: 1000 normal, 1009 frame too large, 4001 membership revoked, 4008 too slow (the
-/// outbound queue overflowed), 4029 kept exceeding the rate limit. See docs/realtime.md.
+/// Close codes: 1000 normal, 1001 server shutting down, 1009 frame too large, 4001 membership
+/// revoked (or visitor deleted), 4008 too slow (the outbound queue overflowed), 4029 kept exceeding
+/// the rate limit. See docs/realtime.md.
 struct RealtimeGateway: Sendable {
     let services: ParleyServices
     let hub: Hub
     let ephemeral: any EphemeralBus
     let presence: PresenceTracker
     let orgLimiter: OrganizationRateLimiter
+    let sockets: SocketRegistry
 
     static let maxFrameSize = 64 * 1024
 
     func router() -> Router<RealtimeRequestContext> {
         let router = Router(context: RealtimeRequestContext.self)
         router.group("ws")
-            .add(middleware: RealtimeAuthMiddleware(authenticator: services.authenticator, store: services.store))
+            .add(middleware: RealtimeAuthMiddleware(services: services))
             .ws { inbound, outbound, context in
                 try await run(inbound: inbound, outbound: outbound, context: context.requestContext, logger: context.logger)
             }
@@ -29,22 +31,25 @@ struct RealtimeGateway: Sendable {
 
     private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: RealtimeRequestContext,
                      logger: Logger) async throws {
-        guard let identity = context.identity, let scope = context.scope else { return }
+        guard let participant = context.participant else { return }
         let (frames, continuation) = AsyncStream.makeStream(
             of: String.self, bufferingPolicy: .bufferingOldest(services.config.realtimeQueueLimit))
-        let session = RealtimeSession(identity: identity, orgID: scope.orgID, services: services, hub: hub,
-                                      ephemeral: ephemeral, presence: presence, orgLimiter: orgLimiter,
-                                      outbound: continuation, logger: logger)
-        defer { hub.remove(session) }
-        try await presence.set(scope, connectionID: session.sinkID, status: .online)
-        let ending = try await withThrowingTaskGroup(of: Ending.self) { group in
+        let session = RealtimeSession(participant: participant, services: services, hub: hub, ephemeral: ephemeral,
+                                      presence: presence, orgLimiter: orgLimiter, outbound: continuation, logger: logger)
+        sockets.add(session)
+        defer {
+            hub.remove(session)
+            sockets.remove(session)
+        }
+        try await setPresence(of: session, online: true, page: context.page)
+        let ending = try await withThrowingTaskGroup(of: RealtimeSession.Ending.self) { group in
             group.addTask {
                 for await text in frames { try await outbound.write(.text(text)) }
-                return session.overflowed ? .tooSlow : .clientGone  // the queue only ends early on overflow
+                return session.stopReason ?? .clientGone  // the queue only ends early when the session is stopped
             }
             group.addTask {
-                for await _ in session.overflow.stream {}
-                return .tooSlow
+                for await _ in session.stopped.stream {}
+                return session.stopReason ?? .clientGone
             }
             group.addTask {
                 do {
@@ -52,7 +57,7 @@ struct RealtimeGateway: Sendable {
                         guard case .text(let text) = message else { continue }
                         try await session.handle(text)
                     }
-                } catch is MembershipRevoked {
+                } catch is ParticipantRevoked {
                     return .revoked
                 } catch is Abusive {
                     return .abusive
@@ -67,7 +72,7 @@ struct RealtimeGateway: Sendable {
         continuation.finish()
         hub.remove(session)  // now, not after the close handshake: nothing more is queued for this socket
         do {
-            try await presence.set(scope, connectionID: session.sinkID, status: .offline)
+            try await setPresence(of: session, online: false, page: nil)
         } catch {
             logger.error("could not record the socket's departure; its presence row will expire", metadata: ["error": "\(error)"])
         }
@@ -77,10 +82,22 @@ struct RealtimeGateway: Sendable {
             logger.notice("closing a WebSocket that stopped reading", metadata: ["queue_limit": "\(services.config.realtimeQueueLimit)"])
             try await close(outbound, code: 4008, reason: "too slow: outbound queue full")
         case .revoked:
-            try await close(outbound, code: 4001, reason: "membership revoked")
+            try await close(outbound, code: 4001, reason: "access revoked")
         case .abusive:
             logger.notice("closing a WebSocket that kept exceeding the rate limit")
             try await close(outbound, code: 4029, reason: "too many commands")
+        case .goingAway:
+            try await close(outbound, code: 1001, reason: "server shutting down; reconnect and resume")
+        }
+    }
+
+    private func setPresence(of session: RealtimeSession, online: Bool, page: String?) async throws {
+        switch session.participant {
+        case .member(let identity, let orgID):
+            guard let scope = try await services.store.memberScope(userID: identity.userID, orgID: orgID) else { return }
+            try await presence.set(scope, connectionID: session.sinkID, status: online ? .online : .offline)
+        case .visitor(let visitor):
+            try await presence.set(visitor, connectionID: session.sinkID, online: online, page: page)
         }
     }
 
@@ -88,14 +105,10 @@ struct RealtimeGateway: Sendable {
     /// take it, and the connection is torn down when the handler returns anyway.
     private func close(_ outbound: WebSocketOutboundWriter, code: UInt16, reason: String) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await outbound.close(.unknown(code), reason: reason) }
+            group.addTask { try await outbound.close(code == 1001 ? .goingAway : .unknown(code), reason: reason) }
             group.addTask { try await Task.sleep(for: .seconds(2)) }
             _ = try await group.next()
             group.cancelAll()
         }
-    }
-
-    private enum Ending: Sendable {
-        case clientGone, tooSlow, revoked, abusive
     }
 }

@@ -2,12 +2,13 @@ import Hummingbird
 import HummingbirdWebSocket
 import ParleyStore
 
-/// Context of a WebSocket handshake: the identity and organization scope proven before upgrading.
+/// Context of a WebSocket handshake: the participant proven before upgrading.
 public struct RealtimeRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket = WebSocketHandlerReference<Self>()
-    var identity: Identity?
-    var scope: TenantScope?
+    var participant: RealtimeParticipant?
+    /// A visitor's current page, if the handshake named it.
+    var page: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

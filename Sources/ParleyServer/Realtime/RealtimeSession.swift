@@ -5,31 +5,34 @@ import ParleyRealtime
 import ParleyStore
 import Synchronization
 
-/// One agent's WebSocket: answers commands and forwards subscribed events, in order per
-/// conversation, with no gap and no duplicate across a resume.
+/// One WebSocket: answers commands and forwards subscribed events, in order per conversation (and,
+/// for an inbox feed, in the organization's commit order), with no gap and no duplicate across a
+/// resume. Member and visitor commands live in their own files; this is what both share.
 ///
 /// Every frame goes through one bounded queue drained by the socket writer; a client that does not
 /// read fills it and is closed (`overflowed`) instead of growing the server's memory.
 final class RealtimeSession: FrameSink {
     let sinkID = UUID().uuidString
-    let seesMembersOnly = true
-    private let identity: Identity
-    private let orgID: String
-    private let services: ParleyServices
-    private let hub: Hub
-    private let ephemeral: any EphemeralBus
-    private let presence: PresenceTracker
+    let participant: RealtimeParticipant
+    let services: ParleyServices
+    let hub: Hub
+    let ephemeral: any EphemeralBus
+    let presence: PresenceTracker
+    let logger: Logger
     private let outbound: AsyncStream<String>.Continuation
     private let state: Mutex<State>
     private let orgLimiter: OrganizationRateLimiter
-    private let logger: Logger
 
     private struct State {
-        /// Conversations being replayed: live frames wait here until the replay is sent.
-        var replaying: [String: [EventFrame]] = [:]
+        /// While a replay runs (commands run one at a time, so at most one), live frames wait here
+        /// and follow it, so the socket sees one ordered stream.
+        var held: [EventFrame]?
         /// Highest sequence sent per conversation; anything at or below it is a duplicate.
         var lastSent: [String: Int] = [:]
-        var overflowed = false
+        /// The inbox feed's position (organization cursor); nil until `subscribe_inbox`.
+        var inboxCursor: Int?
+        /// Why the session was stopped from the server side (overflow, shutdown), if it was.
+        var stopReason: Ending?
         /// When this socket last announced "typing started" per conversation (for the throttle).
         var typingSince: [String: ContinuousClock.Instant] = [:]
         var bucket: TokenBucket
@@ -43,72 +46,103 @@ final class RealtimeSession: FrameSink {
     /// A client repeating "typing started" is relayed at most this often per conversation.
     static let typingThrottle = Duration.seconds(2)
 
-    init(identity: Identity, orgID: String, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
+    /// Rows per replay query.
+    static let replayBatch = 500
+
+    init(participant: RealtimeParticipant, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
          presence: PresenceTracker, orgLimiter: OrganizationRateLimiter, outbound: AsyncStream<String>.Continuation,
          logger: Logger) {
         self.state = Mutex(State(bucket: TokenBucket(capacity: services.config.realtimeBurst,
                                                      refillPerSecond: services.config.realtimeRate)))
+        self.participant = participant
         self.orgLimiter = orgLimiter
         self.presence = presence
         self.ephemeral = ephemeral
         self.logger = logger
-        self.identity = identity
-        self.orgID = orgID
         self.services = services
         self.hub = hub
         self.outbound = outbound
     }
 
-    var overflowed: Bool { state.withLock { $0.overflowed } }
+    var seesMembersOnly: Bool {
+        if case .member = participant { return true }
+        return false
+    }
 
-    /// Resolves when the outbound queue overflows (the socket must then be closed with 4008).
-    let overflow = AsyncStream.makeStream(of: Void.self)
+    /// How a socket ends; the gateway closes it with the matching code.
+    enum Ending: Sendable {
+        case clientGone, tooSlow, revoked, abusive, goingAway
+    }
+
+    var stopReason: Ending? { state.withLock { $0.stopReason } }
+
+    /// Finishes when the server stops the session (`stop`): the gateway then closes the socket.
+    let stopped = AsyncStream.makeStream(of: Void.self)
+
+    /// Ends the session from the server side; the first reason wins.
+    func stop(_ reason: Ending) {
+        state.withLock { stop(reason, state: &$0) }
+    }
+
+    private func stop(_ reason: Ending, state: inout State) {
+        guard state.stopReason == nil else { return }
+        state.stopReason = reason
+        outbound.finish()
+        stopped.continuation.finish()
+    }
 
     // MARK: events
 
     func receive(_ frame: EventFrame) {
         state.withLock { state in
-            if let conversation = frame.conversationID, state.replaying[conversation] != nil {
-                state.replaying[conversation]?.append(frame)
+            if state.held != nil {
+                state.held?.append(frame)
             } else {
                 send(frame, state: &state)
             }
         }
     }
 
-    /// Sends unless it is a duplicate of what this socket already has (by conversation sequence).
+    /// Sends a frame in feed order unless this socket already has it: by the organization cursor for
+    /// an inbox feed, by the conversation's sequence otherwise.
     private func send(_ frame: EventFrame, state: inout State) {
+        if let cursor = state.inboxCursor {
+            if frame.orgSeq <= cursor { return }
+            state.inboxCursor = frame.orgSeq
+        }
+        sendInConversationOrder(frame, state: &state)
+    }
+
+    /// A conversation replay's frames skip the cursor check: older than the inbox cursor perhaps, but asked for.
+    private func sendInConversationOrder(_ frame: EventFrame, state: inout State) {
         if let conversation = frame.conversationID, let seq = frame.seq {
             if let last = state.lastSent[conversation], seq <= last { return }
             state.lastSent[conversation] = seq
         }
-        enqueue(frame.text, state: &state)
+        guard let text = seesMembersOnly ? frame.text : frame.visitorText else { return }
+        enqueue(text, state: &state)
     }
 
     private func enqueue(_ text: String, state: inout State) {
-        guard !state.overflowed else { return }
-        if case .dropped = outbound.yield(text) {
-            state.overflowed = true
-            outbound.finish()
-            overflow.continuation.finish()
-        }
+        guard state.stopReason == nil else { return }
+        if case .dropped = outbound.yield(text) { stop(.tooSlow, state: &state) }
     }
 
     func receiveEphemeral(_ text: String) {
         state.withLock { enqueue(text, state: &$0) }
     }
 
-    private func reply(_ text: String) {
+    func reply(_ text: String) {
         state.withLock { enqueue(text, state: &$0) }
     }
 
     // MARK: commands
 
-    /// Handles one text frame from the client. Throws only `MembershipRevoked` and `Abusive`, which
+    /// Handles one text frame from the client. Throws only `ParticipantRevoked` and `Abusive`, which
     /// end the socket.
     func handle(_ text: String) async throws {
         let now = ContinuousClock.now
-        let allowed = state.withLock { $0.bucket.take(at: now) } && orgLimiter.take(orgID: orgID, at: now)
+        let allowed = state.withLock { $0.bucket.take(at: now) } && orgLimiter.take(orgID: participant.orgID, at: now)
         guard allowed else {
             let refusals = state.withLock { state in
                 state.refusals += 1
@@ -126,10 +160,13 @@ final class RealtimeSession: FrameSink {
             return
         }
         do {
-            try await run(command)
+            switch participant {
+            case .member(let identity, let orgID): try await runMember(command, identity: identity, orgID: orgID)
+            case .visitor(let visitor): try await runVisitor(command, visitor: visitor)
+            }
         } catch let error as CommandError {
             reply(ServerFrame.error(command.id, code: error.code, message: error.message))
-        } catch let error as MembershipRevoked {
+        } catch let error as ParticipantRevoked {
             throw error
         } catch {
             let problem = ProblemMapping.problem(for: error) ?? ProblemMapping.internalError
@@ -140,57 +177,11 @@ final class RealtimeSession: FrameSink {
         }
     }
 
-    /// Every command re-proves membership: a member removed mid-connection can do nothing more.
-    private func currentScope() async throws -> TenantScope {
-        guard let scope = try await services.store.memberScope(userID: identity.userID, orgID: orgID) else {
-            throw MembershipRevoked()
-        }
-        return scope
-    }
-
-    private func run(_ command: ClientCommand) async throws {
-        let scope = try await currentScope()
-        switch command.type {
-        case .ping:
-            reply(ServerFrame.ack(command.id))
-        case .subscribeInbox:
-            hub.subscribeInbox(self, orgID: scope.orgID)
-            let snapshot = try await presence.snapshot(scope).mapValues(\.rawValue)
-            reply(ServerFrame.ack(command.id, extra: #","presence":\#(ServerFrame.json(snapshot))"#))
-        case .presence:
-            guard let status = command.status.flatMap(PresenceStatus.init(rawValue:)), status != .offline else {
-                throw CommandError(code: "validation", message: "status must be 'online' or 'away'")
-            }
-            try await presence.set(scope, connectionID: sinkID, status: status)
-            reply(ServerFrame.ack(command.id))
-        case .subscribe:
-            try await subscribe(scope, conversationID: try command.requireConversation(), afterSeq: command.afterSeq, id: command.id)
-        case .unsubscribe:
-            let conversationID = try command.requireConversation()
-            _ = try await services.store.conversationSeq(scope, id: conversationID)  // foreign ids answer not-found
-            hub.unsubscribe(self, orgID: scope.orgID, conversationID: conversationID)
-            reply(ServerFrame.ack(command.id))
-        case .send:
-            let draft = MessageDraft(body: try Rules.messageBody.check(command.body ?? ""), isPrivate: command.private ?? false,
-                                     clientID: try command.clientId.map(MessageController.clientID))
-            let result = try await services.store.sendMessage(scope, conversationID: try command.requireConversation(), draft: draft)
-            reply(ServerFrame.ack(command.id, extra: #","message":\#(ServerFrame.json(result.message))"#))
-        case .typing:
-            try await typing(scope, conversationID: try command.requireConversation(), state: command.state, id: command.id)
-        case .read:
-            guard let seq = command.seq, seq >= 0 else { throw CommandError(code: "validation", message: "seq must be a sequence number") }
-            let marker = try await services.store.markRead(scope, conversationID: try command.requireConversation(), seq: seq)
-            reply(ServerFrame.ack(command.id, extra: #","last_read_seq":\#(marker)"#))
-        }
-    }
-
-    /// Relays "typing started/stopped" to the conversation's other subscribers on every instance.
-    /// Never stored; repeated "started" within `typingThrottle` is acked but not relayed.
-    private func typing(_ scope: TenantScope, conversationID: String, state typingState: String?, id: String) async throws {
-        guard let typingState, ["start", "stop"].contains(typingState) else {
-            throw CommandError(code: "validation", message: "state must be 'start' or 'stop'")
-        }
-        _ = try await services.store.conversationSeq(scope, id: conversationID)
+    /// Relays "typing started/stopped" (`typist` is the JSON member naming who types) to the
+    /// conversation's other subscribers on every instance. Never stored; a repeated "started" within
+    /// `typingThrottle` is acked but not relayed.
+    func relayTyping(_ command: ClientCommand, conversationID: String, typist: String) async throws {
+        let typingState = try command.typingState()
         let now = ContinuousClock.now
         let relay = state.withLock { state -> Bool in
             if typingState == "stop" { return state.typingSince.removeValue(forKey: conversationID) != nil }
@@ -199,44 +190,88 @@ final class RealtimeSession: FrameSink {
             return true
         }
         if relay {
-            let text = #"{"type":"typing","conversation_id":"\#(conversationID)","user_id":"\#(identity.userID)","state":"\#(typingState)"}"#
-            try await ephemeral.publish(EphemeralSignal(orgID: scope.orgID, conversationID: conversationID, senderSinkID: sinkID, text: text))
+            let text = #"{"type":"typing","conversation_id":"\#(conversationID)",\#(typist),"state":"\#(typingState)"}"#
+            try await ephemeral.publish(EphemeralSignal(orgID: participant.orgID, conversationID: conversationID,
+                                                        senderSinkID: sinkID, text: text))
         }
-        reply(ServerFrame.ack(id))
+        reply(ServerFrame.ack(command.id))
     }
 
-    /// Subscribes, replays what the client missed after `afterSeq` from the database, then goes live.
-    /// Live frames arriving during the replay are held and sent after it, minus duplicates.
-    private func subscribe(_ scope: TenantScope, conversationID: String, afterSeq: Int?, id: String) async throws {
-        let currentSeq = try await services.store.conversationSeq(scope, id: conversationID)
-        state.withLock { $0.replaying[conversationID] = [] }
-        hub.subscribe(self, orgID: scope.orgID, conversationID: conversationID)
+    // MARK: replay
+
+    /// Subscribes to a conversation, replays what the client missed after `afterSeq` (`events`
+    /// pages through the database), then goes live. Live frames arriving during the replay are held
+    /// and sent after it, minus duplicates. Acks with the newest sequence sent.
+    func subscribe(conversationID: String, currentSeq: Int, afterSeq: Int?, id: String,
+                   events: (Int) async throws -> [StoredEvent]) async throws {
+        let orgID = participant.orgID
+        state.withLock { $0.held = [] }
+        hub.subscribe(self, orgID: orgID, conversationID: conversationID)
         do {
             var cursor = afterSeq ?? currentSeq
             while true {
-                let batch = try await services.store.events(scope, conversationID: conversationID, afterSeq: cursor)
+                let batch = try await events(cursor)
                 state.withLock { state in
-                    for event in batch where !event.membersOnly || seesMembersOnly { send(EventFrame(event), state: &state) }
+                    for event in batch { sendInConversationOrder(EventFrame(event), state: &state) }
                 }
-                guard let last = batch.last?.seq, batch.count == 500 else { break }
+                guard let last = batch.last?.seq, batch.count == Self.replayBatch else { break }
                 cursor = last
             }
         } catch {
-            hub.unsubscribe(self, orgID: scope.orgID, conversationID: conversationID)
-            state.withLock { _ = $0.replaying.removeValue(forKey: conversationID) }
+            hub.unsubscribe(self, orgID: orgID, conversationID: conversationID)
+            state.withLock { flushHeld(&$0) }
             throw error
         }
         state.withLock { state in
             if afterSeq == nil, state.lastSent[conversationID] == nil { state.lastSent[conversationID] = currentSeq }
-            let held = state.replaying.removeValue(forKey: conversationID) ?? []
-            for frame in held { send(frame, state: &state) }
+            flushHeld(&state)
             enqueue(ServerFrame.ack(id, extra: #","seq":\#(state.lastSent[conversationID] ?? currentSeq)"#), state: &state)
+        }
+    }
+
+    /// Sends the live frames held during a replay, minus what the replay already sent.
+    private func flushHeld(_ state: inout State) {
+        let held = state.held ?? []
+        state.held = nil
+        for frame in held { send(frame, state: &state) }
+    }
+
+    /// Follows the whole organization (an agent's inbox): replays the events after `afterCursor`
+    /// in commit order, then goes live. Returns the cursor the feed stands at.
+    func subscribeInbox(_ scope: TenantScope, afterCursor: Int?) async throws -> Int {
+        state.withLock { $0.held = [] }
+        hub.subscribeInbox(self, orgID: scope.orgID)
+        var cursor: Int
+        do {
+            let current = try await services.store.inboxCursor(scope)
+            cursor = afterCursor.map { min($0, current) } ?? current
+            while afterCursor != nil {
+                let batch = try await services.store.inboxEvents(scope, afterCursor: cursor, limit: Self.replayBatch)
+                state.withLock { state in
+                    state.inboxCursor = cursor
+                    for event in batch { send(EventFrame(event), state: &state) }
+                }
+                guard let last = batch.last?.orgSeq, batch.count == Self.replayBatch else { break }
+                cursor = last
+            }
+        } catch {
+            hub.unsubscribeInbox(self, orgID: scope.orgID)
+            state.withLock { state in
+                state.inboxCursor = nil
+                flushHeld(&state)
+            }
+            throw error
+        }
+        return state.withLock { state in
+            state.inboxCursor = max(state.inboxCursor ?? cursor, cursor)
+            flushHeld(&state)
+            return state.inboxCursor ?? cursor
         }
     }
 }
 
-/// The member was removed from the organization while connected.
-struct MembershipRevoked: Error {}
+/// The member was removed from the organization, or the visitor deleted, while connected.
+struct ParticipantRevoked: Error {}
 
 /// The client kept flooding after being told to slow down.
 struct Abusive: Error {}

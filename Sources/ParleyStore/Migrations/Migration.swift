@@ -25,5 +25,6 @@ enum Migrations {
         M002Conversations.migration,
         M003Search.migration,
         M004Presence.migration,
+        M005VisitorSessions.migration,
     ]
 }

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import ParleyCore
+import ParleyStore
+
+/// The public API the website widget calls, under `/api/v1/widget/{site_key}`: visitor sessions,
+/// the visitor's history and sending. Every route answers only the site's allowed origins
+/// (`WidgetOriginMiddleware`); all but session start need a visitor token.
+struct WidgetController {
+    let services: ParleyServices
+
+    struct SessionRequest: Decodable {
+        let anonymousToken: String?
+    }
+
+    struct SessionReply: Encodable, Sendable {
+        let visitorId: String
+        let visitorToken: String
+        let expiresAt: Date
+        /// Kept by the browser (local storage) to come back as the same visitor.
+        let anonymousToken: String
+        let conversationId: String?
+    }
+
+    struct HistoryReply: Encodable, Sendable {
+        let conversationId: String?
+        let items: [Message]
+        let nextCursor: String?
+    }
+
+    struct SendRequest: Decodable {
+        let body: String
+        let clientId: String?
+    }
+
+    func addPublicRoutes(to group: RouterGroup<ParleyRequestContext>) {
+        group.post("sessions", use: startSession)
+        for path in ["sessions", "messages"] { group.on(RouterPath(path), method: .options, use: preflight) }
+    }
+
+    func addVisitorRoutes(to group: RouterGroup<ParleyRequestContext>) {
+        group.get("messages", use: history)
+        group.post("messages", use: send)
+    }
+
+    /// Starts (or resumes, with a known anonymous token) a visitor session. Creates no conversation.
+    @Sendable func startSession(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SessionReply> {
+        guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        let body = request.headers[.contentLength] == "0" ? nil
+            : try await request.decodeJSON(SessionRequest.self, limit: services.config.maxBodyBytes)
+        let presented = try body?.anonymousToken.map(Self.anonymousToken)
+        let fresh = "anon_" + RandomToken.make()
+        let session = try await services.store.visitorSession(site: site, presentedHash: presented.map(TokenService.hash),
+                                                              freshHash: TokenService.hash(fresh))
+        let visitor = session.scope
+        let token = try await services.tokens.visitorToken(
+            VisitorIdentity(orgID: visitor.orgID, siteID: visitor.siteID, visitorID: visitor.visitorID))
+        let reply = SessionReply(visitorId: visitor.visitorID, visitorToken: token.token, expiresAt: token.expiresAt,
+                                 anonymousToken: session.isNew ? fresh : presented ?? fresh,
+                                 conversationId: try await services.store.currentConversationID(visitor))
+        return JSONResponse(reply, status: session.isNew ? .created : .ok)
+    }
+
+    /// `?before=SEQ` pages back through the visitor's current conversation (default: the latest page).
+    @Sendable func history(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<HistoryReply> {
+        let visitor = try context.requireVisitor()
+        let query = QueryParameters(request: request)
+        let before = try query.integer("before", in: 0...Limits.sequenceMax)
+        let result = try await services.store.messages(visitor, direction: .before(before), limit: try query.limit())
+        return JSONResponse(HistoryReply(conversationId: result.conversationID, items: result.page.items,
+                                         nextCursor: result.page.nextCursor))
+    }
+
+    /// 201 for a new message (opening a conversation if the visitor has none open); 200 with the
+    /// original when `client_id` was already used.
+    @Sendable func send(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Message> {
+        let visitor = try context.requireVisitor()
+        let body = try await request.decodeJSON(SendRequest.self, limit: services.config.maxBodyBytes)
+        let draft = MessageDraft(body: try Rules.messageBody.check(body.body), isPrivate: false,
+                                 clientID: try body.clientId.map(MessageController.clientID))
+        let result = try await services.store.sendMessage(visitor, draft: draft)
+        return JSONResponse(result.message, status: result.created ? .created : .ok)
+    }
+
+    /// CORS preflight: the origin was already admitted by the middleware.
+    @Sendable func preflight(_ request: Request, context: ParleyRequestContext) async throws -> Response {
+        Response(status: .noContent, headers: [
+            .accessControlAllowMethods: "GET, POST, OPTIONS",
+            .accessControlAllowHeaders: "Authorization, Content-Type",
+            .accessControlMaxAge: "600",
+        ])
+    }
+
+    /// Anonymous tokens are what this server handed out: `anon_` and 43 letters or digits.
+    static func anonymousToken(_ raw: String) throws -> String {
+        let suffix = raw.dropFirst("anon_".count)
+        guard raw.hasPrefix("anon_"), suffix.count == 43, suffix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw ValidationError(field: "anonymous_token", reason: "must be a token this server issued (anon_ and 43 letters or digits)")
+        }
+        return raw
+    }
+}

@@ -1,0 +1,69 @@
+import ServiceLifecycle
+import Synchronization
+
+/// This instance's open sockets, so a graceful shutdown can tell each one to go away (1001) and
+/// wait for them before the HTTP server stops.
+public final class SocketRegistry: Sendable {
+    private struct State {
+        var sessions: [ObjectIdentifier: RealtimeSession] = [:]
+        var drained: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var count: Int { state.withLock { $0.sessions.count } }
+
+    func add(_ session: RealtimeSession) {
+        state.withLock { $0.sessions[ObjectIdentifier(session)] = session }
+    }
+
+    func remove(_ session: RealtimeSession) {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.sessions[ObjectIdentifier(session)] = nil
+            guard state.sessions.isEmpty else { return [] }
+            defer { state.drained = [] }
+            return state.drained
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    /// Asks every socket to close with 1001 and returns when all are gone.
+    func closeAll() async {
+        let sessions = state.withLock { Array($0.sessions.values) }
+        for session in sessions { session.stop(.goingAway) }
+        await withCheckedContinuation { continuation in
+            let empty = state.withLock { state in
+                if state.sessions.isEmpty { return true }
+                state.drained.append(continuation)
+                return false
+            }
+            if empty { continuation.resume() }
+        }
+    }
+}
+
+/// Runs beside the HTTP server, listed after it so that a graceful shutdown reaches it first: it
+/// closes every WebSocket with 1001 "going away" (clients reconnect to another instance and
+/// resume), then lets the server drain.
+public struct RealtimeDrainService: Service {
+    let sockets: SocketRegistry
+    /// Sockets still open after this are left to the server's own shutdown.
+    let timeout: Duration
+
+    public init(sockets: SocketRegistry, timeout: Duration = .seconds(5)) {
+        self.sockets = sockets
+        self.timeout = timeout
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await sockets.closeAll() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

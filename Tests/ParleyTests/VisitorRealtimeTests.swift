@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import ParleyCore
+import Testing
+
+@Suite("Realtime: visitors")
+struct VisitorRealtimeTests {
+    @Test("agent and visitor exchange messages, typing, receipts and presence live; private notes never reach the visitor",
+          arguments: Backend.allCases)
+    func exchange(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let site = try await api.widgetSite(owner)
+            let session = try await api.visitorSession(site)
+            let opened = try await api.visitorSend(site, session, "Hi, I have a question")
+            let conversationID = opened.conversationId
+            try await api.socket(owner) { agentSocket in
+                let shared = SharedProbe(agentSocket)
+                let (inbox, _) = try await shared.probe.command("inbox", ["type": "subscribe_inbox"])
+                #expect((inbox["visitors"] as? [String: any Sendable])?.isEmpty == true)
+                _ = try await shared.probe.command("sub", ["type": "subscribe", "conversation_id": conversationID])
+
+                try await api.visitorSocket(session, page: "https://example.com/pricing?plan=pro") { visitor in
+                    // The agent sees the visitor arrive, with the page they are on.
+                    let arrived = try await shared.probe.frames { $0["type"] as? String == "presence" && $0["visitor_id"] != nil }
+                    #expect(arrived.last?["status"] as? String == "online")
+                    #expect(arrived.last?["page"] as? String == "https://example.com/pricing?plan=pro")
+                    #expect(arrived.last?["conversation_id"] as? String == conversationID)
+
+                    let (subscribed, _) = try await visitor.command("v-sub", ["type": "subscribe", "conversation_id": conversationID,
+                                                                              "after_seq": 0])
+                    #expect(subscribed["type"] as? String == "ack")
+
+                    // Visitor → agent: message, typing, receipt.
+                    let (sent, _) = try await visitor.command("v-send", ["type": "send", "body": "Is the Pro plan monthly?", "client_id": "v1"])
+                    let message = try #require(sent["message"] as? [String: any Sendable])
+                    #expect(message["conversation_id"] as? String == conversationID)
+                    let fromVisitor = try await shared.probe.events { $0.data?["body"] as? String == "Is the Pro plan monthly?" }
+                    #expect(fromVisitor.last?["event"] as? String == "message.created")
+                    _ = try await visitor.command("v-type", ["type": "typing", "conversation_id": conversationID, "state": "start"])
+                    let typing = try await shared.probe.frames { $0["type"] as? String == "typing" }
+                    #expect(typing.last?["visitor_id"] as? String == session.visitorId)
+
+                    // Agent → visitor: a private note (never delivered), then a reply, typing and a receipt.
+                    _ = try await shared.probe.command("note", ["type": "send", "conversation_id": conversationID, "body": "VIP!", "private": true])
+                    _ = try await shared.probe.command("reply", ["type": "send", "conversation_id": conversationID, "body": "Yes, monthly."])
+                    _ = try await shared.probe.command("a-type", ["type": "typing", "conversation_id": conversationID, "state": "start"])
+                    let seen = try await visitor.frames { $0["type"] as? String == "typing" }
+                    let bodies = seen.compactMap { $0.data?["body"] as? String }
+                    #expect(bodies.contains("Yes, monthly."))
+                    #expect(!bodies.contains("VIP!"), "a private note reached the visitor: \(seen)")
+                    #expect(seen.allSatisfy { $0["cursor"] == nil && $0["event_id"] == nil }, "organization counters leaked to a visitor")
+                    #expect(seen.last?["user_id"] as? String == owner.userID)
+
+                    let replySeq = try #require(seen.first { $0.data?["body"] as? String == "Yes, monthly." }?["seq"] as? Int)
+                    _ = try await visitor.command("v-read", ["type": "read", "conversation_id": conversationID, "seq": replySeq])
+                    let receipt = try await shared.probe.events { $0["event"] as? String == "conversation.read" }
+                    #expect(receipt.last?.data?["reader_id"] as? String == session.visitorId)
+                    #expect(receipt.last?.data?["seq"] as? Int == replySeq)
+                    _ = try await shared.probe.command("a-read", ["type": "read", "conversation_id": conversationID, "seq": replySeq])
+                    // (The visitor's own receipt reaches its other tabs first; then the agent's.)
+                    let agentReceipt = try await visitor.events {
+                        $0["event"] as? String == "conversation.read" && $0.data?["reader_id"] as? String == owner.userID
+                    }
+                    #expect(agentReceipt.last?.data?["seq"] as? Int == replySeq)
+
+                    // Conversation changes reach the visitor as the status only.
+                    struct Change: Encodable, Sendable { let status: String, labels: [String] }
+                    let patched = try await api.request(.patch, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversationID)",
+                                                        json: Change(status: "resolved", labels: ["billing"]), token: owner.accessToken)
+                    #expect(patched.status == .ok)
+                    let update = try await visitor.events { $0["event"] as? String == "conversation.updated" }
+                    #expect(update.last?.data?["status"] as? String == "resolved")
+                    #expect(update.last?.data?["labels"] == nil)
+
+                    _ = try await visitor.command("v-page", ["type": "presence", "page": "https://example.com/checkout"])
+                    let moved = try await shared.probe.frames { $0["type"] as? String == "presence" && $0["page"] as? String == "https://example.com/checkout" }
+                    #expect(moved.last?["status"] as? String == "online")
+                }
+                let gone = try await shared.probe.frames { $0["type"] as? String == "presence" && $0["visitor_id"] != nil }
+                #expect(gone.last?["status"] as? String == "offline")
+            }
+        }
+    }
+
+    @Test("a visitor reaches only their own conversation: every command on another's is refused, and no inbox",
+          arguments: Backend.allCases)
+    func isolation(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let site = try await api.widgetSite(owner)
+            let neighbour = try await api.visitorSession(site)
+            let theirs = try await api.visitorSend(site, neighbour, "my private question").conversationId
+            let stranger = try await api.signUp()
+            let foreign = try await api.startConversation(stranger, site: try await api.createSite(stranger), message: "elsewhere")
+            let session = try await api.visitorSession(site)
+            try await api.visitorSocket(session) { visitor in
+                for conversationID in [theirs, foreign.id] {
+                    for (id, command) in [
+                        ("sub", ["type": "subscribe", "conversation_id": conversationID, "after_seq": 0] as [String: any Sendable]),
+                        ("read", ["type": "read", "conversation_id": conversationID, "seq": 1]),
+                        ("typing", ["type": "typing", "conversation_id": conversationID, "state": "start"]),
+                        ("unsub", ["type": "unsubscribe", "conversation_id": conversationID]),
+                    ] {
+                        let (reply, events) = try await visitor.command(id, command)
+                        #expect(reply["code"] as? String == "not-found", "\(id)")
+                        #expect(events.isEmpty, "\(id) leaked \(events)")
+                    }
+                }
+                let (inbox, _) = try await visitor.command("inbox", ["type": "subscribe_inbox"])
+                #expect(inbox["code"] as? String == "forbidden")
+                let (note, _) = try await visitor.command("note", ["type": "send", "body": "x", "private": true])
+                #expect(note["code"] as? String == "forbidden")
+                let (page, _) = try await visitor.command("page", ["type": "presence", "page": "javascript:alert(1)"])
+                #expect(page["code"] as? String == "validation")
+                // Sending never lands in someone else's conversation, whatever id is named.
+                let (sent, _) = try await visitor.command("send", ["type": "send", "conversation_id": theirs, "body": "mine"])
+                let message = try #require(sent["message"] as? [String: any Sendable])
+                #expect(message["conversation_id"] as? String != theirs)
+            }
+            let scope = try #require(try await api.store.operatorScope(orgID: owner.orgID))
+            let page = try await api.store.messages(scope, conversationID: theirs, direction: .before(nil), limit: 50)
+            #expect(page.items.map(\.body) == ["my private question"])
+        }
+    }
+
+    @Test("the visitor handshake needs an allowed Origin and a live visitor; a deleted visitor is cut off with 4001",
+          arguments: Backend.allCases)
+    func handshake(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let site = try await api.widgetSite(owner)
+            let session = try await api.visitorSession(site)
+            // A page elsewhere (the site allows only https://example.com), or a second Origin header.
+            let strict = try await api.createSite(owner, name: "Strict")
+            let elsewhere = try await api.visitorSession(strict)
+            await #expect(throws: (any Error).self) {
+                try await api.visitorSocket(elsewhere) { _ in Issue.record("the socket opened") }
+            }
+            await #expect(throws: (any Error).self) {
+                try await api.client.ws("/ws?visitor_token=\(session.visitorToken)",
+                                        configuration: .init(additionalHeaders: [.origin: TestAPI.siteOrigin])) { _, _, _ in
+                    Issue.record("the socket opened")
+                }
+            }
+            let close = try await api.visitorSocket(session) { visitor in
+                let (pong, _) = try await visitor.command("p", ["type": "ping"])
+                #expect(pong["type"] as? String == "ack")
+                let deleted = try await api.request(.delete, "/api/v1/orgs/\(owner.orgID)/sites/\(site.id)", token: owner.accessToken)
+                #expect(deleted.status == .noContent)
+                try await visitor.send(["type": "ping", "id": "after"])
+                while try await visitor.next() != nil {}
+            }
+            #expect(close?.closeCode == .unknown(4001))
+        }
+    }
+}
