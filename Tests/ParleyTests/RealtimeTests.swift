@@ -83,6 +83,47 @@ struct RealtimeTests {
         }
     }
 
+    @Test("the inbox feed resumes from its organization cursor: the gap across conversations, in order, then live",
+          arguments: Backend.allCases)
+    func inboxResume(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let site = try await api.createSite(owner)
+            let first = try await api.startConversation(owner, site: site, message: nil)
+            let second = try await api.startConversation(owner, site: site, message: nil)
+            let seen = SharedCursor()
+            try await api.socket(owner) { probe in
+                let (ack, _) = try await probe.command("inbox", ["type": "subscribe_inbox"])
+                let start = try #require(ack["cursor"] as? Int)
+                _ = try await api.sendMessage(owner, first, "before the drop")
+                let live = try await probe.events { $0.data?["body"] as? String == "before the drop" }
+                let cursor = try #require(live.last?["cursor"] as? Int)
+                #expect(cursor > start)
+                seen.value = cursor
+            }
+            // While disconnected: messages in both conversations, a private note, a receipt, and a stranger's traffic.
+            let stranger = try await api.signUp()
+            let theirs = try await api.startConversation(stranger, site: try await api.createSite(stranger), message: nil)
+            let missed = (0..<4).map { "missed \($0)" }
+            for (index, conversation) in [first, second, first, second].enumerated() {
+                _ = try await api.sendMessage(owner, conversation, missed[index], private: index == 2)
+                _ = try await api.sendMessage(stranger, theirs, "not yours \(index)")
+            }
+            try await api.socket(owner) { probe in
+                let (ack, replayed) = try await probe.command("inbox", ["type": "subscribe_inbox", "after_cursor": seen.value])
+                #expect(replayed.compactMap { $0.data?["body"] as? String } == missed)
+                #expect(replayed.allSatisfy { [first.id, second.id].contains($0["conversation_id"] as? String) })
+                let cursors = replayed.compactMap { $0["cursor"] as? Int }
+                #expect(cursors == cursors.sorted() && Set(cursors).count == cursors.count && cursors.first! > seen.value)
+                #expect(ack["cursor"] as? Int == cursors.last)
+                _ = try await api.sendMessage(owner, second, "live again")
+                let after = try await probe.events { $0.data?["body"] as? String == "live again" }
+                #expect(after.compactMap { $0.data?["body"] as? String } == ["live again"])
+                #expect((after.last?["cursor"] as? Int ?? 0) > cursors.last!)
+            }
+        }
+    }
+
     @Test("another organization's member can't connect to, subscribe to, or send into a foreign conversation", arguments: Backend.allCases)
     func isolation(_ backend: Backend) async throws {
         try await withLiveParley(backend) { api in

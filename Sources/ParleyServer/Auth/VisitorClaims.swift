@@ -26,4 +26,10 @@ public struct VisitorIdentity: Sendable, Equatable {
     public let orgID: String
     public let siteID: String
     public let visitorID: String
+
+    public init(orgID: String, siteID: String, visitorID: String) {
+        self.orgID = orgID
+        self.siteID = siteID
+        self.visitorID = visitorID
+    }
 }

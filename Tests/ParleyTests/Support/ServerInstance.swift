@@ -13,10 +13,12 @@ final class ServerInstance: @unchecked Sendable {
     let port: Int
     let dataDirectory: String
 
-    init(databaseURL: String, secret: String) throws {
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-instance-\(UUID().uuidString)").path
+    /// On PostgreSQL at `databaseURL`, or on SQLite in `dataDirectory` (a fresh one by default).
+    init(databaseURL: String?, secret: String, dataDirectory: String? = nil) throws {
+        self.dataDirectory = dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-instance-\(UUID().uuidString)").path
         process.executableURL = ParleyCommand.executable
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--database-url", databaseURL]
+        process.arguments = ["serve", "--port", "0", "--data-dir", self.dataDirectory] + (databaseURL.map { ["--database-url", $0] } ?? [])
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PARLEY_") }
         environment["PARLEY_JWT_SECRET"] = secret
         environment["PARLEY_BCRYPT_COST"] = "4"
@@ -44,6 +46,11 @@ final class ServerInstance: @unchecked Sendable {
     func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// Asks for a graceful shutdown (SIGTERM), as a service manager or a rolling upgrade does.
+    func terminate() {
+        process.terminate()
     }
 
     func stop() {

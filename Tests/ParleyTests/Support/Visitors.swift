@@ -86,3 +86,8 @@ final class SharedProbe: @unchecked Sendable {
     var probe: SocketProbe
     init(_ probe: SocketProbe) { self.probe = probe }
 }
+
+/// A value carried out of one socket's closure into the next. @unchecked: used strictly in sequence.
+final class SharedCursor: @unchecked Sendable {
+    var value = 0
+}
