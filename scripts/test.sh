@@ -400,8 +400,13 @@ print(json.dumps({"email": d["email"], "password": d["password"]}))' "$creds")" 
     stop_server
     return 1
   fi
-  printf '[parameters]\n"path.org" = "%s"\n"path.conversation" = "%s"\n' "$org" "$conversation" >"$config"
-  log "pinned {org} = $org, {conversation} = $conversation"
+  # The widget routes answer only the demo site's allowed origin (the server's own URL), so pin its
+  # key and that Origin too; the agent token they receive is refused (401), as documented.
+  local site_key
+  site_key="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["site_key"])' "$creds" 2>/dev/null || true)"
+  printf '[parameters]\n"path.org" = "%s"\n"path.conversation" = "%s"\n"path.site_key" = "%s"\n"header.Origin" = "%s"\n' \
+    "$org" "$conversation" "$site_key" "$base" >"$config"
+  log "pinned {org} = $org, {conversation} = $conversation, {site_key} = $site_key, Origin = $base"
 
   local st="$VENV/bin/schemathesis" help check
   help="$("$st" run --help)"
