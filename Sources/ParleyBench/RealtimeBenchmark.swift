@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import HummingbirdWSClient
 import Logging
+import NIOCore
 import ParleyCore
 import ParleyServer
 import Synchronization
@@ -100,10 +101,8 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             logger.logLevel = .error
             try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation)"}"#))
-                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                while let message = try await messages.next() {
-                    if case .text(let text) = message, text.contains(#""type":"ack""#) { break }
-                }
+                var frames = inbound.makeAsyncIterator()
+                while let frame = try await frames.next(), !frame.data.readableBytesView.starts(with: #"{"type":"ack""#.utf8) {}
                 ready.yield()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     if sender {
@@ -120,11 +119,12 @@ struct RealtimeBenchmark: AsyncParsableCommand {
                             }
                         }
                     }
-                    while let message = try await messages.next() {
-                        guard case .text(let text) = message else { continue }
-                        if let sent = FanOutRecorder.sentNanoseconds(in: text) {
+                    // Frames are read as bytes and scanned, not decoded: the generator shares the machine
+                    // with the server and must not be what limits the figures.
+                    while let frame = try await frames.next() {
+                        if let sent = FanOutRecorder.sentNanoseconds(in: frame.data) {
                             recorder.delivered(latencyNanoseconds: (ContinuousClock.now - origin).nanoseconds - sent)
-                        } else if text.hasPrefix(#"{"type":"ack""#), text.contains(#""message""#) {
+                        } else if FanOutRecorder.isMessageAck(frame.data) {
                             recorder.acked()
                         }
                     }
@@ -197,9 +197,27 @@ final class FanOutRecorder: Sendable {
         }
     }
 
-    static func sentNanoseconds(in text: String) -> Int64? {
-        guard text.hasPrefix(#"{"type":"event""#), let range = text.range(of: #""body":"t="#) else { return nil }
-        return Int64(text[range.upperBound...].prefix { $0.isNumber })
+    private static let eventPrefix = Array(#"{"type":"event""#.utf8)
+    private static let ackPrefix = Array(#"{"type":"ack""#.utf8)
+    private static let sentMarker = Array(#""body":"t="#.utf8)
+    private static let messageMarker = Array(#""message""#.utf8)
+
+    /// The send time a benchmark message carries in its body (`t=<ns>`), if the frame is one.
+    static func sentNanoseconds(in frame: ByteBuffer) -> Int64? {
+        frame.withUnsafeReadableBytes { bytes -> Int64? in
+            guard bytes.starts(with: eventPrefix), let start = bytes.firstRange(of: sentMarker)?.upperBound else { return nil }
+            var value: Int64 = 0
+            var index = start
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                value = value * 10 + Int64(bytes[index] - 48)
+                index += 1
+            }
+            return index > start ? value : nil
+        }
+    }
+
+    static func isMessageAck(_ frame: ByteBuffer) -> Bool {
+        frame.withUnsafeReadableBytes { $0.starts(with: ackPrefix) && $0.firstRange(of: messageMarker) != nil }
     }
 
     func report(expected: Int, elapsed: Duration, serverCPU: Double, members: Int) {

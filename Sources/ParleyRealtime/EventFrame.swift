@@ -1,8 +1,10 @@
 import Foundation
+import NIOCore
 import ParleyCore
 import ParleyStore
 
-/// One committed event, encoded once as the JSON text frame every subscriber receives.
+/// One committed event, encoded once as the JSON text frame every subscriber receives (a
+/// `ByteBuffer` that every socket writes without copying).
 ///
 /// The stored payload is already JSON in the API's conventions, so it is spliced in verbatim
 /// instead of being decoded and encoded again per socket. Visitors get their own rendering, also
@@ -15,9 +17,10 @@ public struct EventFrame: Sendable {
     /// The organization feed position (`cursor` in the frame).
     public let orgSeq: Int
     public let membersOnly: Bool
-    public let text: String
+    /// The frame for member sockets.
+    public let member: ByteBuffer
     /// The frame for visitor sockets; nil when visitors must not see this event.
-    public let visitorText: String?
+    public let visitor: ByteBuffer?
 
     public init(_ event: StoredEvent) {
         orgID = event.orgId
@@ -28,8 +31,8 @@ public struct EventFrame: Sendable {
         let conversation = event.conversationId.map { "\"\(JSONText.escape($0))\"" } ?? "null"
         let head = #"{"type":"event","event":"\#(JSONText.escape(event.type))","conversation_id":\#(conversation),"#
             + #""seq":\#(event.seq.map(String.init) ?? "null")"#
-        text = head + #","event_id":\#(event.id),"cursor":\#(event.orgSeq),"data":\#(event.payload)}"#
-        visitorText = Self.visitorData(event).map { head + #","data":\#($0)}"# }
+        member = ByteBuffer(string: head + #","event_id":\#(event.id),"cursor":\#(event.orgSeq),"data":\#(event.payload)}"#)
+        visitor = Self.visitorData(event).map { ByteBuffer(string: head + #","data":\#($0)}"#) }
     }
 
     private static func visitorData(_ event: StoredEvent) -> String? {

@@ -1,3 +1,4 @@
+import NIOCore
 import ParleyStore
 import Synchronization
 
@@ -8,8 +9,8 @@ public protocol FrameSink: AnyObject, Sendable {
     /// Whether private-note events may reach this connection (members yes, visitors never).
     var seesMembersOnly: Bool { get }
     func receive(_ frame: EventFrame)
-    /// An ephemeral frame (typing): sent as is, never replayed.
-    func receiveEphemeral(_ text: String)
+    /// An ephemeral frame (typing, presence): sent as is, never replayed.
+    func receiveEphemeral(_ frame: ByteBuffer)
 }
 
 /// This instance's subscriptions: which connections follow which conversation, and which follow a
@@ -107,8 +108,9 @@ public final class Hub: Sendable {
             return Array(sinks.values)
         }
         let membersOnly = signal.membersOnly == true
+        let frame = ByteBuffer(string: signal.text)
         for sink in targets where sink.sinkID != signal.senderSinkID && (!membersOnly || sink.seesMembersOnly) {
-            sink.receiveEphemeral(signal.text)
+            sink.receiveEphemeral(frame)
         }
     }
 

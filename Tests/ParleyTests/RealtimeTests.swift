@@ -212,7 +212,7 @@ struct RealtimeTests {
 
     @Test("a client that stops reading is closed instead of growing the server's queue", arguments: Backend.allCases)
     func slowConsumer(_ backend: Backend) async throws {
-        try await withLiveParley(backend, configure: { $0.realtimeQueueLimit = 8 }) { api in
+        try await withLiveParley(backend, configure: { $0.realtimeQueueBytes = 64 * 1024 }) { api in
             let owner = try await api.signUp()
             let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
             let body = String(repeating: "x", count: Limits.messageBody)

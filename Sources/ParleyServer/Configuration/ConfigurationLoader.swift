@@ -48,7 +48,7 @@ public enum ConfigurationLoader {
         number("PARLEY_LOGIN_MAX_FAILURES", &config.loginMaxFailures)
         seconds("PARLEY_LOGIN_LOCKOUT", &config.loginLockout)
         number("PARLEY_MAX_BODY_BYTES", &config.maxBodyBytes)
-        number("PARLEY_WS_QUEUE_LIMIT", &config.realtimeQueueLimit)
+        number("PARLEY_WS_QUEUE_BYTES", &config.realtimeQueueBytes)
         number("PARLEY_WS_BURST", &config.realtimeBurst)
         number("PARLEY_WS_RATE", &config.realtimeRate)
         number("PARLEY_WS_ORG_BURST", &config.realtimeOrgBurst)

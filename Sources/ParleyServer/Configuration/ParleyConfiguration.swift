@@ -29,8 +29,8 @@ public struct ParleyConfiguration: Sendable {
     public var loginWindow: TimeInterval = 15 * 60
     public var loginLockout: TimeInterval = 15 * 60
     public var maxBodyBytes = 1 << 20
-    /// Frames that may wait for one slow WebSocket before it is closed with 4008.
-    public var realtimeQueueLimit = 1024
+    /// Bytes that may wait for one slow WebSocket before it is closed with 4008.
+    public var realtimeQueueBytes = 1 << 20
     /// Commands one socket may send in a burst, and per second after it.
     public var realtimeBurst = 50.0
     public var realtimeRate = 20.0

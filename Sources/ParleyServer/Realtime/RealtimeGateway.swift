@@ -32,10 +32,8 @@ struct RealtimeGateway: Sendable {
     private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: RealtimeRequestContext,
                      logger: Logger) async throws {
         guard let participant = context.participant else { return }
-        let (frames, continuation) = AsyncStream.makeStream(
-            of: String.self, bufferingPolicy: .bufferingOldest(services.config.realtimeQueueLimit))
         let session = RealtimeSession(participant: participant, services: services, hub: hub, ephemeral: ephemeral,
-                                      presence: presence, orgLimiter: orgLimiter, outbound: continuation, logger: logger)
+                                      presence: presence, orgLimiter: orgLimiter, channel: context.channel, logger: logger)
         sockets.add(session)
         defer {
             hub.remove(session)
@@ -43,10 +41,6 @@ struct RealtimeGateway: Sendable {
         }
         try await setPresence(of: session, online: true, page: context.page)
         let ending = try await withThrowingTaskGroup(of: RealtimeSession.Ending.self) { group in
-            group.addTask {
-                for await text in frames { try await outbound.write(.text(text)) }
-                return session.stopReason ?? .clientGone  // the queue only ends early when the session is stopped
-            }
             group.addTask {
                 for await _ in session.stopped.stream {}
                 return session.stopReason ?? .clientGone
@@ -64,12 +58,12 @@ struct RealtimeGateway: Sendable {
                 }
                 return .clientGone
             }
-            // The first to finish decides; a writer stuck on a client that stopped reading is cancelled.
+            // The first to finish decides: the client left or misbehaved, or the server stopped the session.
             let first = try await group.next() ?? .clientGone
             group.cancelAll()
             return first
         }
-        continuation.finish()
+        session.closeOutbox()
         hub.remove(session)  // now, not after the close handshake: nothing more is queued for this socket
         do {
             try await setPresence(of: session, online: false, page: nil)
@@ -79,7 +73,7 @@ struct RealtimeGateway: Sendable {
         switch ending {
         case .clientGone: return
         case .tooSlow:
-            logger.notice("closing a WebSocket that stopped reading", metadata: ["queue_limit": "\(services.config.realtimeQueueLimit)"])
+            logger.notice("closing a WebSocket that stopped reading", metadata: ["queue_bytes": "\(services.config.realtimeQueueBytes)"])
             try await close(outbound, code: 4008, reason: "too slow: outbound queue full")
         case .revoked:
             try await close(outbound, code: 4001, reason: "access revoked")

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import HummingbirdWebSocket
 import ParleyStore
 
@@ -10,7 +11,11 @@ public struct RealtimeRequestContext: RequestContext, WebSocketRequestContext {
     /// A visitor's current page, if the handshake named it.
     var page: String?
 
+    /// The connection itself: after the upgrade, event frames are written to it directly.
+    let channel: any Channel
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
     }
 }

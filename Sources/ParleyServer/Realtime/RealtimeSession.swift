@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ParleyCore
 import ParleyRealtime
 import ParleyStore
@@ -9,8 +10,8 @@ import Synchronization
 /// for an inbox feed, in the organization's commit order), with no gap and no duplicate across a
 /// resume. Member and visitor commands live in their own files; this is what both share.
 ///
-/// Every frame goes through one bounded queue drained by the socket writer; a client that does not
-/// read fills it and is closed (`overflowed`) instead of growing the server's memory.
+/// Every frame goes out through the socket's `SocketOutbox`, bounded in bytes: a client that does
+/// not read fills it and is closed (4008) instead of growing the server's memory.
 final class RealtimeSession: FrameSink {
     let sinkID = UUID().uuidString
     let participant: RealtimeParticipant
@@ -19,7 +20,7 @@ final class RealtimeSession: FrameSink {
     let ephemeral: any EphemeralBus
     let presence: PresenceTracker
     let logger: Logger
-    private let outbound: AsyncStream<String>.Continuation
+    private let outbox: SocketOutbox
     private let state: Mutex<State>
     private let orgLimiter: OrganizationRateLimiter
 
@@ -50,8 +51,7 @@ final class RealtimeSession: FrameSink {
     static let replayBatch = 500
 
     init(participant: RealtimeParticipant, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
-         presence: PresenceTracker, orgLimiter: OrganizationRateLimiter, outbound: AsyncStream<String>.Continuation,
-         logger: Logger) {
+         presence: PresenceTracker, orgLimiter: OrganizationRateLimiter, channel: any Channel, logger: Logger) {
         self.state = Mutex(State(bucket: TokenBucket(capacity: services.config.realtimeBurst,
                                                      refillPerSecond: services.config.realtimeRate)))
         self.participant = participant
@@ -61,7 +61,8 @@ final class RealtimeSession: FrameSink {
         self.logger = logger
         self.services = services
         self.hub = hub
-        self.outbound = outbound
+        self.outbox = SocketOutbox(channel: channel, limitBytes: services.config.realtimeQueueBytes)
+        outbox.onOverflow { [weak self] in self?.stop(.tooSlow) }
     }
 
     var seesMembersOnly: Bool {
@@ -87,8 +88,13 @@ final class RealtimeSession: FrameSink {
     private func stop(_ reason: Ending, state: inout State) {
         guard state.stopReason == nil else { return }
         state.stopReason = reason
-        outbound.finish()
+        outbox.close()
         stopped.continuation.finish()
+    }
+
+    /// Nothing more is sent (the gateway is about to write the close frame, or the client left).
+    func closeOutbox() {
+        outbox.close()
     }
 
     // MARK: events
@@ -119,17 +125,21 @@ final class RealtimeSession: FrameSink {
             if let last = state.lastSent[conversation], seq <= last { return }
             state.lastSent[conversation] = seq
         }
-        guard let text = seesMembersOnly ? frame.text : frame.visitorText else { return }
-        enqueue(text, state: &state)
+        guard let buffer = seesMembersOnly ? frame.member : frame.visitor else { return }
+        enqueue(buffer, state: &state)
+    }
+
+    private func enqueue(_ buffer: ByteBuffer, state: inout State) {
+        guard state.stopReason == nil else { return }
+        outbox.send(buffer)
     }
 
     private func enqueue(_ text: String, state: inout State) {
-        guard state.stopReason == nil else { return }
-        if case .dropped = outbound.yield(text) { stop(.tooSlow, state: &state) }
+        enqueue(ByteBuffer(string: text), state: &state)
     }
 
-    func receiveEphemeral(_ text: String) {
-        state.withLock { enqueue(text, state: &$0) }
+    func receiveEphemeral(_ frame: ByteBuffer) {
+        state.withLock { enqueue(frame, state: &$0) }
     }
 
     func reply(_ text: String) {

@@ -23,6 +23,8 @@ final class ServerInstance: @unchecked Sendable {
         environment["PARLEY_JWT_SECRET"] = secret
         environment["PARLEY_BCRYPT_COST"] = "4"
         environment["PARLEY_LOG_LEVEL"] = "error"
+        // Test clients send as fast as acks come back; the per-socket rate limit is tested elsewhere.
+        environment["PARLEY_WS_BURST"] = "10000"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
