@@ -1,7 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import HummingbirdWSClient
+import NIOPosix
 import Logging
 import NIOCore
 import ParleyCore
@@ -41,7 +41,8 @@ struct RealtimeBenchmark: AsyncParsableCommand {
 
             let recorder = FanOutRecorder()
             let origin = ContinuousClock.now
-            let url = "ws://127.0.0.1:\(server.port)/ws?org=\(orgID)&access_token="
+            let path = "/ws?org=\(orgID)&access_token="
+            let port = server.port
             let (ready, readySignal) = AsyncStream.makeStream(of: Void.self)
             let start = Latch()
             let sockets = Task {
@@ -49,7 +50,8 @@ struct RealtimeBenchmark: AsyncParsableCommand {
                     for conversation in conversationIDs {
                         for (index, token) in tokens.enumerated() {
                             group.addTask {
-                                try await Self.socket(url: url + token, conversation: conversation, sender: index == 0, rate: rate,
+                                try await Self.socket(port: port, path: path + token, conversation: conversation,
+                                                      sender: index == 0, rate: rate,
                                                       seconds: seconds, origin: origin, recorder: recorder, ready: readySignal,
                                                       start: start)
                             }
@@ -95,42 +97,35 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             return ids
         }
 
-        static func socket(url: String, conversation: String, sender: Bool, rate: Int, seconds: Int, origin: ContinuousClock.Instant,
-                           recorder: FanOutRecorder, ready: AsyncStream<Void>.Continuation, start: Latch) async throws {
-            var logger = Logger(label: "bench-ws")
-            logger.logLevel = .error
-            try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
-                try await outbound.write(.text(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation)"}"#))
-                var frames = inbound.makeAsyncIterator()
-                while let frame = try await frames.next(), !frame.data.readableBytesView.starts(with: #"{"type":"ack""#.utf8) {}
-                ready.yield()
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    if sender {
-                        group.addTask {
-                            await start.wait()
-                            let interval = Duration.seconds(1) / rate
-                            var next = ContinuousClock.now
-                            for index in 0..<(rate * seconds) {
-                                next += interval
-                                try await Task.sleep(until: next)  // pacing the load generator, not waiting for a result
-                                let sent = (ContinuousClock.now - origin).nanoseconds
-                                try await outbound.write(.text(
-                                    #"{"type":"send","id":"\#(index)","conversation_id":"\#(conversation)","body":"t=\#(sent)","client_id":"b\#(index)"}"#))
-                            }
-                        }
-                    }
-                    // Frames are read as bytes and scanned, not decoded: the generator shares the machine
-                    // with the server and must not be what limits the figures.
-                    while let frame = try await frames.next() {
-                        if let sent = FanOutRecorder.sentNanoseconds(in: frame.data) {
-                            recorder.delivered(latencyNanoseconds: (ContinuousClock.now - origin).nanoseconds - sent)
-                        } else if FanOutRecorder.isMessageAck(frame.data) {
-                            recorder.acked()
-                        }
-                    }
-                    try await group.waitForAll()
+        static func socket(port: Int, path: String, conversation: String, sender: Bool, rate: Int, seconds: Int,
+                           origin: ContinuousClock.Instant, recorder: FanOutRecorder, ready: AsyncStream<Void>.Continuation,
+                           start: Latch) async throws {
+            let subscribed = Latch()
+            let socket = try await LeanWebSocket.connect(port: port, path: path, group: MultiThreadedEventLoopGroup.singleton) { frame in
+                if let sent = FanOutRecorder.sentNanoseconds(in: frame) {
+                    recorder.delivered(latencyNanoseconds: (ContinuousClock.now - origin).nanoseconds - sent)
+                } else if FanOutRecorder.isMessageAck(frame) {
+                    recorder.acked()
+                } else if frame.readableBytesView.starts(with: #"{"type":"ack","id":"s""#.utf8) {
+                    subscribed.open()
                 }
             }
+            defer { socket.close() }
+            socket.send(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation)"}"#)
+            await subscribed.wait()
+            ready.yield()
+            if sender {
+                await start.wait()
+                let interval = Duration.seconds(1) / rate
+                var next = ContinuousClock.now
+                for index in 0..<(rate * seconds) {
+                    next += interval
+                    try await Task.sleep(until: next)  // pacing the load generator, not waiting for a result
+                    let sent = (ContinuousClock.now - origin).nanoseconds
+                    socket.send(#"{"type":"send","id":"\#(index)","conversation_id":"\#(conversation)","body":"t=\#(sent)","client_id":"b\#(index)"}"#)
+                }
+            }
+            try? await Task.sleep(for: .seconds(24 * 3600))  // until the run is over and cancels us
         }
     }
 
@@ -145,21 +140,20 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { _ = http.shutdown() }
             let (orgID, tokens) = try await BenchClient(http: http, base: "http://127.0.0.1:\(server.port)").team(agents: 0)
-            let url = "ws://127.0.0.1:\(server.port)/ws?org=\(orgID)&access_token=\(tokens[0])"
+            let path = "/ws?org=\(orgID)&access_token=\(tokens[0])"
+            let port = server.port
             let before = server.residentBytes
             let (ready, readySignal) = AsyncStream.makeStream(of: Void.self)
-            let hold = Latch()
             let sockets = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<connections {
                         group.addTask {
-                            var logger = Logger(label: "bench-ws")
-                            logger.logLevel = .critical
-                            try await WebSocketClient.connect(url: url, logger: logger) { _, outbound, _ in
-                                try await outbound.write(.text(#"{"type":"ping","id":"p"}"#))
-                                readySignal.yield()
-                                await hold.wait()
-                            }
+                            let socket = try await LeanWebSocket.connect(port: port, path: path,
+                                                                         group: MultiThreadedEventLoopGroup.singleton) { _ in }
+                            socket.send(#"{"type":"ping","id":"p"}"#)
+                            readySignal.yield()
+                            try? await Task.sleep(for: .seconds(24 * 3600))  // held open until the figures are read
+                            socket.close()
                         }
                     }
                     try await group.waitForAll()
@@ -173,7 +167,6 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             let after = server.residentBytes
             print("Idle connections: \(connections) open; server RSS \(before / 1024) KiB → \(after / 1024) KiB, "
                   + String(format: "%.1f KiB per connection", Double(after - before) / 1024 / Double(connections)))
-            hold.open()
             sockets.cancel()
         }
     }
