@@ -47,11 +47,14 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             let start = Latch()
             let sockets = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for conversation in conversationIDs {
+                    for (number, conversation) in conversationIDs.enumerated() {
+                        // Senders are spread over the interval, as independent people are, instead of
+                        // all sending in the same instant.
+                        let phase = Duration.seconds(1) / rate * number / conversationIDs.count
                         for (index, token) in tokens.enumerated() {
                             group.addTask {
                                 try await Self.socket(port: port, path: path + token, conversation: conversation,
-                                                      sender: index == 0, rate: rate,
+                                                      sender: index == 0 ? phase : nil, rate: rate,
                                                       seconds: seconds, origin: origin, recorder: recorder, ready: readySignal,
                                                       start: start)
                             }
@@ -97,7 +100,8 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             return ids
         }
 
-        static func socket(port: Int, path: String, conversation: String, sender: Bool, rate: Int, seconds: Int,
+        /// One member's socket; with `sender`, it also sends `rate` messages a second, starting `sender` after the start.
+        static func socket(port: Int, path: String, conversation: String, sender: Duration?, rate: Int, seconds: Int,
                            origin: ContinuousClock.Instant, recorder: FanOutRecorder, ready: AsyncStream<Void>.Continuation,
                            start: Latch) async throws {
             let subscribed = Latch()
@@ -114,10 +118,10 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             socket.send(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation)"}"#)
             await subscribed.wait()
             ready.yield()
-            if sender {
+            if let phase = sender {
                 await start.wait()
                 let interval = Duration.seconds(1) / rate
-                var next = ContinuousClock.now
+                var next = ContinuousClock.now + phase
                 for index in 0..<(rate * seconds) {
                     next += interval
                     try await Task.sleep(until: next)  // pacing the load generator, not waiting for a result

@@ -33,24 +33,31 @@ public let eventNotificationChannel = "parley_events"
 extension ParleyStore {
     static let eventColumns: SQLQueryString = "id, org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at"
 
+    /// Appends an event in one statement. It takes the organization's next cursor (`org_seq`); the
+    /// organization row then stays locked until commit, so cursors follow commit order.
     func appendEvent(_ db: any SQLDatabase, orgID: String, conversationID: String?, seq: Int?, type: String,
                      payload: some Encodable, membersOnly: Bool = false) async throws {
-        // The organization row stays locked until commit, so its events are numbered in commit order.
-        let orgSeq = try await db.raw("""
-            UPDATE organizations SET event_seq = event_seq + 1 WHERE id = \(bind: orgID) RETURNING event_seq
-            """).first(decodingColumn: "event_seq", as: Int.self)
-        guard let orgSeq else { throw StoreError.notFound("organization") }
-        let id = try await db.raw("""
-            INSERT INTO events (org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at)
-            VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: orgSeq), \(bind: type),
-                    \(bind: try Self.encodeJSON(payload)), \(bind: membersOnly), \(bind: nowMS))
-            RETURNING id
-            """).first(decodingColumn: "id", as: Int.self)
-        // PostgreSQL delivers a NOTIFY only when (and if) the transaction commits, in commit order:
-        // every instance learns of the event exactly when it becomes visible. SQLite instead signals
-        // its in-process feed after each commit (`SQLiteEngine.commits`).
-        if dialect == .postgres, let id {
-            try await db.exec("SELECT pg_notify(\(bind: eventNotificationChannel), \(bind: String(id)))")
+        let payload = try Self.encodeJSON(payload)
+        switch dialect {
+        case .sqlite:
+            // The `events_org_seq` trigger numbers the row; SQLite's single writer already commits in order.
+            try await db.exec("""
+                INSERT INTO events (org_id, conversation_id, seq, type, payload, members_only, created_at)
+                VALUES (\(bind: orgID), \(bind: conversationID), \(bind: seq), \(bind: type), \(bind: payload),
+                        \(bind: membersOnly), \(bind: nowMS))
+                """)
+        case .postgres:
+            // The NOTIFY is delivered only when (and if) the transaction commits, in commit order: every
+            // instance learns of the event exactly when it becomes visible.
+            try await db.exec("""
+                WITH org AS (UPDATE organizations SET event_seq = event_seq + 1 WHERE id = \(bind: orgID) RETURNING event_seq),
+                event AS (
+                    INSERT INTO events (org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at)
+                    SELECT \(bind: orgID), \(bind: conversationID), \(bind: seq), org.event_seq, \(bind: type), \(bind: payload),
+                           \(bind: membersOnly), \(bind: nowMS) FROM org
+                    RETURNING id)
+                SELECT pg_notify(\(bind: eventNotificationChannel), id::text) FROM event
+                """)
         }
     }
 

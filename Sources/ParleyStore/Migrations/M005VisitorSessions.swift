@@ -3,12 +3,21 @@
 ///
 /// `organizations.event_seq` is bumped by every transaction that appends an event, so the row lock
 /// orders an organization's events by commit (PostgreSQL identity ids are assigned at insert, not
-/// at commit, and cannot serve as a resume cursor there). Existing events are numbered by id.
+/// at commit, and cannot serve as a resume cursor there). Existing events are numbered by id. On
+/// SQLite a trigger numbers each new event inside its INSERT (one statement per event instead of
+/// two); PostgreSQL does the same in one statement with a data-modifying CTE (`appendEvent`).
 enum M005VisitorSessions {
+    static let sqliteNumbering = """
+        CREATE TRIGGER events_org_seq AFTER INSERT ON events FOR EACH ROW WHEN NEW.org_seq IS NULL BEGIN
+            UPDATE organizations SET event_seq = event_seq + 1 WHERE id = NEW.org_id;
+            UPDATE events SET org_seq = (SELECT event_seq FROM organizations WHERE id = NEW.org_id) WHERE id = NEW.id;
+        END
+        """
+
     static let migration = Migration(
         version: 5, name: "visitor_sessions",
-        up: { _ in
-            [
+        up: { dialect in
+            (dialect == .sqlite ? [sqliteNumbering] : []) + [
                 "ALTER TABLE visitors ADD COLUMN anonymous_hash TEXT",
                 "ALTER TABLE visitors ADD COLUMN last_seen_at BIGINT",
                 "CREATE UNIQUE INDEX visitors_anonymous ON visitors(anonymous_hash)",
@@ -21,8 +30,8 @@ enum M005VisitorSessions {
                 "CREATE INDEX events_org_seq ON events(org_id, org_seq)",
             ]
         },
-        down: { _ in
-            [
+        down: { dialect in
+            (dialect == .sqlite ? ["DROP TRIGGER events_org_seq"] : []) + [
                 "DROP INDEX events_org_seq",
                 "ALTER TABLE events DROP COLUMN org_seq",
                 "ALTER TABLE organizations DROP COLUMN event_seq",
