@@ -16,8 +16,9 @@ public struct VisitorPresence: Sendable, Equatable {
 /// Visitor presence rows share the `presence` table with agents' (`is_visitor`), so heartbeats,
 /// the TTL and the sweeper cover both.
 extension ParleyStore {
-    /// Records a visitor connection (online, with its page) or its departure, and returns what
-    /// agents should now see: the visitor online with a page, or offline once no tab is left.
+    /// Records a visitor connection (online, with its page; nil keeps the page it had) or its
+    /// departure, and returns what agents should now see: the visitor online with a page and their
+    /// current conversation, or offline once no tab is left.
     public func setPresence(_ visitor: VisitorScope, connectionID: String, online: Bool, page: String?,
                             freshAfter: Date) async throws -> VisitorPresence {
         try await engine.transaction { db in
@@ -26,7 +27,7 @@ extension ParleyStore {
                     INSERT INTO presence (connection_id, org_id, user_id, status, heartbeat_at, is_visitor, page)
                     VALUES (\(bind: connectionID), \(bind: visitor.orgID), \(bind: visitor.visitorID), 'online', \(bind: self.nowMS),
                             \(bind: true), \(bind: page))
-                    ON CONFLICT (connection_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, page = excluded.page
+                    ON CONFLICT (connection_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, page = COALESCE(excluded.page, presence.page)
                     """)
             } else {
                 try await db.exec("DELETE FROM presence WHERE connection_id = \(bind: connectionID)")

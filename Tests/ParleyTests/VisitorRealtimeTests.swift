@@ -76,6 +76,16 @@ struct VisitorRealtimeTests {
                     _ = try await visitor.command("v-page", ["type": "presence", "page": "https://example.com/checkout"])
                     let moved = try await shared.probe.frames { $0["type"] as? String == "presence" && $0["page"] as? String == "https://example.com/checkout" }
                     #expect(moved.last?["status"] as? String == "online")
+
+                    // After resolution the next message opens a new conversation, and agents learn that the
+                    // visitor (still on the same page) belongs to it now.
+                    let (reopened, _) = try await visitor.command("v-new", ["type": "send", "body": "One more question"])
+                    let newConversation = try #require((reopened["message"] as? [String: any Sendable])?["conversation_id"] as? String)
+                    #expect(newConversation != conversationID)
+                    let followed = try await shared.probe.frames {
+                        $0["type"] as? String == "presence" && $0["conversation_id"] as? String == newConversation
+                    }
+                    #expect(followed.last?["page"] as? String == "https://example.com/checkout")
                 }
                 let gone = try await shared.probe.frames { $0["type"] as? String == "presence" && $0["visitor_id"] != nil }
                 #expect(gone.last?["status"] as? String == "offline")

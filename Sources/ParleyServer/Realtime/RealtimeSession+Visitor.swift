@@ -34,6 +34,10 @@ extension RealtimeSession {
             if command.private == true { throw CommandError(code: "forbidden", message: "visitors cannot write private notes") }
             let result = try await services.store.sendMessage(visitor, draft: try command.draft(isPrivate: false))
             reply(ServerFrame.ack(command.id, extra: #","message":\#(ServerFrame.json(result.message))"#))
+            if result.conversationCreated {
+                // Agents learn which conversation this online visitor (and their page) now belongs to.
+                try await presence.set(visitor, connectionID: sinkID, online: true, page: nil)
+            }
         case .typing:
             let conversationID = try command.requireConversation()
             _ = try await services.store.conversationSeq(visitor, id: conversationID)

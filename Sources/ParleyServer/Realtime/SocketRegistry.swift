@@ -7,6 +7,8 @@ public final class SocketRegistry: Sendable {
     private struct State {
         var sessions: [ObjectIdentifier: RealtimeSession] = [:]
         var drained: [CheckedContinuation<Void, Never>] = []
+        /// Set by `closeAll`: a socket that opens during the shutdown goes away at once too.
+        var draining = false
     }
 
     private let state = Mutex(State())
@@ -16,7 +18,11 @@ public final class SocketRegistry: Sendable {
     public var count: Int { state.withLock { $0.sessions.count } }
 
     func add(_ session: RealtimeSession) {
-        state.withLock { $0.sessions[ObjectIdentifier(session)] = session }
+        let draining = state.withLock { state in
+            state.sessions[ObjectIdentifier(session)] = session
+            return state.draining
+        }
+        if draining { session.stop(.goingAway) }
     }
 
     func remove(_ session: RealtimeSession) {
@@ -31,7 +37,10 @@ public final class SocketRegistry: Sendable {
 
     /// Asks every socket to close with 1001 and returns when all are gone.
     func closeAll() async {
-        let sessions = state.withLock { Array($0.sessions.values) }
+        let sessions = state.withLock { state in
+            state.draining = true
+            return Array(state.sessions.values)
+        }
         for session in sessions { session.stop(.goingAway) }
         await withCheckedContinuation { continuation in
             let empty = state.withLock { state in
