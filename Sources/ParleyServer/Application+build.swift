@@ -62,7 +62,7 @@ public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping 
     let config = runtime.services.config
     let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub, ephemeral: runtime.ephemeral,
                                   presence: runtime.presence,
-                                  orgLimiter: OrganizationRateLimiter(capacity: config.realtimeOrgBurst,
+                                  orgLimiter: KeyedRateLimiter(capacity: config.realtimeOrgBurst,
                                                                       refillPerSecond: config.realtimeOrgRate),
                                   sockets: runtime.sockets)
     return Application(

@@ -9,6 +9,8 @@ public struct ParleyServices: Sendable {
     public let passwords: PasswordHasher
     public let metrics: ParleyMetrics
     public let clock: any WallClock
+    /// Shared by every request, so the widget's abuse limits count across them.
+    public let widgetLimits: WidgetLimits
 
     public init(config: ParleyConfiguration, store: ParleyStore, tokens: TokenService, passwords: PasswordHasher,
                 metrics: ParleyMetrics, clock: any WallClock) {
@@ -18,6 +20,7 @@ public struct ParleyServices: Sendable {
         self.passwords = passwords
         self.metrics = metrics
         self.clock = clock
+        self.widgetLimits = WidgetLimits(config: config)
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import ParleyCore
+import ParleyRealtime
 import Testing
 
 @Suite("Widget visitor API")
@@ -152,5 +154,48 @@ struct WidgetAPITests {
                                                 headers: [.origin: TestAPI.siteOrigin])
             #expect(try api.problem(expired).type == "urn:parley:problem:token-expired")
         }
+    }
+
+    @Test("widget writes are limited per client address and per site (429 with Retry-After); refused requests store nothing",
+          arguments: Backend.allCases)
+    func abuseLimits(_ backend: Backend) async throws {
+        try await withParley(backend, configure: { config in
+            config.trustProxy = true
+            config.widgetAddressBurst = 3
+            config.widgetAddressRate = 0.01
+            config.widgetSiteBurst = 5
+            config.widgetSiteRate = 0.01
+        }) { api in
+            let owner = try await api.signUp()
+            let site = try await api.createSite(owner)
+            func start(from address: String) async throws -> TestResponse {
+                try await api.request(.post, "/api/v1/widget/\(site.siteKey)/sessions", json: [String: String](),
+                                      headers: [.origin: TestAPI.siteOrigin, HTTPField.Name("X-Forwarded-For")!: "10.0.0.9, \(address)"])
+            }
+            for _ in 0..<3 { #expect(try await start(from: "192.0.2.1").status == .created) }
+            let refused = try await start(from: "192.0.2.1")
+            #expect(refused.status == .tooManyRequests)
+            #expect(try api.problem(refused).type == "urn:parley:problem:rate-limited")
+            #expect(refused.headers[.retryAfter] == "100")
+            // Another address has its own allowance, until the site's is spent.
+            #expect(try await start(from: "192.0.2.2").status == .created)
+            #expect(try await start(from: "192.0.2.2").status == .created)
+            let siteWide = try await start(from: "192.0.2.3")
+            #expect(siteWide.status == .tooManyRequests)
+            #expect(try api.problem(siteWide).detail?.contains("for this site") == true)
+            let inbox = try api.decode(Page<Conversation>.self, try await api.request(
+                .get, "/api/v1/orgs/\(owner.orgID)/conversations", token: owner.accessToken))
+            #expect(inbox.items.isEmpty)
+        }
+    }
+
+    @Test("the per-key limiter forgets keys past its bound instead of growing")
+    func limiterBound() {
+        let limiter = KeyedRateLimiter(capacity: 1, refillPerSecond: 1, maxKeys: 4)
+        let start = ContinuousClock.now
+        for index in 0..<50 { _ = limiter.take("address-\(index)", at: start) }
+        #expect(limiter.keyCount <= 4)
+        // A key that was forgotten starts afresh; one still remembered is still limited.
+        #expect(limiter.take("address-49", at: start) == false)
     }
 }

@@ -53,6 +53,13 @@ public enum ConfigurationLoader {
         number("PARLEY_WS_RATE", &config.realtimeRate)
         number("PARLEY_WS_ORG_BURST", &config.realtimeOrgBurst)
         number("PARLEY_WS_ORG_RATE", &config.realtimeOrgRate)
+        number("PARLEY_WIDGET_ADDRESS_BURST", &config.widgetAddressBurst)
+        number("PARLEY_WIDGET_ADDRESS_RATE", &config.widgetAddressRate)
+        number("PARLEY_WIDGET_SITE_BURST", &config.widgetSiteBurst)
+        number("PARLEY_WIDGET_SITE_RATE", &config.widgetSiteRate)
+        if let trust = value("PARLEY_TRUST_PROXY") {
+            if let parsed = Bool(trust) { config.trustProxy = parsed } else { problems.append("PARLEY_TRUST_PROXY must be 'true' or 'false'") }
+        }
         if let level = value("PARLEY_LOG_LEVEL") {
             if let parsed = Logger.Level(rawValue: level) { config.logLevel = parsed } else {
                 problems.append("PARLEY_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

@@ -37,6 +37,15 @@ public struct ParleyConfiguration: Sendable {
     /// The same for all of an organization's sockets on one instance together.
     public var realtimeOrgBurst = 2_000.0
     public var realtimeOrgRate = 1_000.0
+    /// Widget writes (session starts and messages) per client address, and per site, on each
+    /// instance: a burst, then so many per second.
+    public var widgetAddressBurst = 30.0
+    public var widgetAddressRate = 1.0
+    public var widgetSiteBurst = 600.0
+    public var widgetSiteRate = 50.0
+    /// Behind one reverse proxy: take the client address from the last `X-Forwarded-For` entry
+    /// (the one that proxy appended) instead of the connection's peer.
+    public var trustProxy = false
     public var logLevel: Logger.Level = .info
     /// `text` (one line per event, metadata as key=value) or `json` (one object per line).
     public var logFormat: LogFormat = .text

@@ -46,6 +46,7 @@ struct WidgetController {
     /// Starts (or resumes, with a known anonymous token) a visitor session. Creates no conversation.
     @Sendable func startSession(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SessionReply> {
         guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
         let body = request.headers[.contentLength] == "0" ? nil
             : try await request.decodeJSON(SessionRequest.self, limit: services.config.maxBodyBytes)
         let presented = try body?.anonymousToken.map(Self.anonymousToken)
@@ -75,6 +76,9 @@ struct WidgetController {
     /// original when `client_id` was already used.
     @Sendable func send(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Message> {
         let visitor = try context.requireVisitor()
+        if let site = context.widgetSite {
+            try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        }
         let body = try await request.decodeJSON(SendRequest.self, limit: services.config.maxBodyBytes)
         let draft = MessageDraft(body: try Rules.messageBody.check(body.body), isPrivate: false,
                                  clientID: try body.clientId.map(MessageController.clientID))

@@ -13,8 +13,20 @@ public struct ParleyRequestContext: RequestContext {
     public var visitor: VisitorScope?
     public let attribution = RequestAttribution()
 
+    /// The connection's peer address (without the port), for per-address limits.
+    public let peerAddress: String
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The client's address: the peer, or behind a trusted proxy the address it forwarded.
+    func clientAddress(_ request: Request, trustProxy: Bool) -> String {
+        guard trustProxy, let forwarded = request.headers[values: .xForwardedFor].last?.split(separator: ",").last else {
+            return peerAddress
+        }
+        return forwarded.trimmingCharacters(in: .whitespaces)
     }
 
     /// The caller's identity, or 401 for routes that need one.

@@ -52,4 +52,5 @@ extension HTTPField.Name {
     static let accessControlAllowMethods = Self("Access-Control-Allow-Methods")!
     static let accessControlAllowHeaders = Self("Access-Control-Allow-Headers")!
     static let accessControlMaxAge = Self("Access-Control-Max-Age")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -14,7 +14,7 @@ struct RealtimeGateway: Sendable {
     let hub: Hub
     let ephemeral: any EphemeralBus
     let presence: PresenceTracker
-    let orgLimiter: OrganizationRateLimiter
+    let orgLimiter: KeyedRateLimiter
     let sockets: SocketRegistry
 
     static let maxFrameSize = 64 * 1024

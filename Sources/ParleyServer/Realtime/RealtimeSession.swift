@@ -22,7 +22,7 @@ final class RealtimeSession: FrameSink {
     let logger: Logger
     private let outbox: SocketOutbox
     private let state: Mutex<State>
-    private let orgLimiter: OrganizationRateLimiter
+    private let orgLimiter: KeyedRateLimiter
 
     private struct State {
         /// While a replay runs (commands run one at a time, so at most one), live frames wait here
@@ -51,7 +51,7 @@ final class RealtimeSession: FrameSink {
     static let replayBatch = 500
 
     init(participant: RealtimeParticipant, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
-         presence: PresenceTracker, orgLimiter: OrganizationRateLimiter, channel: any Channel, logger: Logger) {
+         presence: PresenceTracker, orgLimiter: KeyedRateLimiter, channel: any Channel, logger: Logger) {
         self.state = Mutex(State(bucket: TokenBucket(capacity: services.config.realtimeBurst,
                                                      refillPerSecond: services.config.realtimeRate)))
         self.participant = participant
@@ -152,7 +152,7 @@ final class RealtimeSession: FrameSink {
     /// end the socket.
     func handle(_ text: String) async throws {
         let now = ContinuousClock.now
-        let allowed = state.withLock { $0.bucket.take(at: now) } && orgLimiter.take(orgID: participant.orgID, at: now)
+        let allowed = state.withLock { $0.bucket.take(at: now) } && orgLimiter.take(participant.orgID, at: now)
         guard allowed else {
             let refusals = state.withLock { state in
                 state.refusals += 1
