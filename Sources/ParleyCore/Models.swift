@@ -69,16 +69,19 @@ public struct Site: Codable, Sendable, Equatable {
     public var siteKey: String
     public var identitySecret: String?
     public var allowedOrigins: [String]
+    /// Visitors must prove who they are (an identity hash) before they may send.
+    public var identityRequired: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: String, name: String, siteKey: String, identitySecret: String?, allowedOrigins: [String],
-                createdAt: Date, updatedAt: Date) {
+                identityRequired: Bool, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.name = name
         self.siteKey = siteKey
         self.identitySecret = identitySecret
         self.allowedOrigins = allowedOrigins
+        self.identityRequired = identityRequired
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

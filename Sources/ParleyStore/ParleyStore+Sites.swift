@@ -5,24 +5,27 @@ import SQLKit
 /// Sites (websites / inboxes): public site key, identity secret, allowed origins.
 extension ParleyStore {
     struct SiteRow: Decodable {
-        let id: String, name: String, siteKey: String, identitySecret: String, allowedOrigins: String
+        let id: String, name: String, siteKey: String, identitySecret: String, allowedOrigins: String, identityRequired: Bool
         let createdAt: Int, updatedAt: Int
 
         func site(revealSecret: Bool) -> Site {
             let origins = (try? JSONDecoder().decode([String].self, from: Data(allowedOrigins.utf8))) ?? []
             return Site(id: id, name: name, siteKey: siteKey, identitySecret: revealSecret ? identitySecret : nil,
-                        allowedOrigins: origins, createdAt: Timestamp.date(createdAt), updatedAt: Timestamp.date(updatedAt))
+                        allowedOrigins: origins, identityRequired: identityRequired, createdAt: Timestamp.date(createdAt),
+                        updatedAt: Timestamp.date(updatedAt))
         }
     }
 
-    static let siteColumns: SQLQueryString = "id, name, site_key, identity_secret, allowed_origins, created_at, updated_at"
+    static let siteColumns: SQLQueryString = "id, name, site_key, identity_secret, allowed_origins, identity_required, created_at, updated_at"
 
     public struct SiteChanges: Sendable {
         public var name: String?
         public var allowedOrigins: [String]?
-        public init(name: String? = nil, allowedOrigins: [String]? = nil) {
+        public var identityRequired: Bool?
+        public init(name: String? = nil, allowedOrigins: [String]? = nil, identityRequired: Bool? = nil) {
             self.name = name
             self.allowedOrigins = allowedOrigins
+            self.identityRequired = identityRequired
         }
     }
 
@@ -62,6 +65,7 @@ extension ParleyStore {
             var sets: [SQLQueryString] = ["updated_at = \(bind: self.nowMS)"]
             if let name = changes.name { sets.append("name = \(bind: name)") }
             if let origins = changes.allowedOrigins { sets.append("allowed_origins = \(bind: try Self.encodeJSON(origins))") }
+            if let required = changes.identityRequired { sets.append("identity_required = \(bind: required)") }
             let rows = try await db.raw("""
                 UPDATE sites SET \(sets.joined(separator: ", ")) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id
                 """).all()

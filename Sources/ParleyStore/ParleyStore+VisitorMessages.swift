@@ -23,6 +23,7 @@ extension ParleyStore {
                 if let clientID = draft.clientID, let earlier = try await self.visitorMessage(db, visitor: visitor, clientID: clientID) {
                     throw AlreadySent(message: earlier)
                 }
+                try await self.requireAllowedToSend(db, visitor: visitor)
                 var conversationID = try await self.latestConversation(db, visitor: visitor, activeOnly: true)
                 let opening = conversationID == nil
                 if conversationID == nil {

@@ -22,6 +22,9 @@ public struct WidgetSite: Sendable, Equatable {
     public let orgID: String
     /// Normalized origins (`https://example.com`) allowed to embed the widget.
     public let allowedOrigins: [String]
+    /// The key visitor identity hashes are made with (HMAC-SHA256 of the visitor's id).
+    public let identitySecret: String
+    public let identityRequired: Bool
 
     public func allows(origin: String) -> Bool { allowedOrigins.contains(origin) }
 }

@@ -15,6 +15,7 @@ struct SiteController {
     struct UpdateRequest: Decodable {
         let name: String?
         let allowedOrigins: [String]?
+        let identityRequired: Bool?
     }
 
     func addRoutes(to group: RouterGroup<ParleyRequestContext>) {
@@ -46,7 +47,8 @@ struct SiteController {
         let scope = try context.requireScope()
         let body = try await request.decodeJSON(UpdateRequest.self, limit: services.config.maxBodyBytes)
         let changes = ParleyStore.SiteChanges(name: try Rules.name().check(optional: body.name),
-                                              allowedOrigins: try body.allowedOrigins.map(Self.origins))
+                                              allowedOrigins: try body.allowedOrigins.map(Self.origins),
+                                              identityRequired: body.identityRequired)
         return JSONResponse(try await services.store.updateSite(scope, id: try context.parameters.require("site"), changes: changes))
     }
 

@@ -28,6 +28,14 @@ struct WidgetController {
         let nextCursor: String?
     }
 
+    struct IdentityReply: Encodable, Sendable {
+        let visitorId: String
+        /// Use this token from now on: it may name another visitor (the verified one this browser is).
+        let visitorToken: String
+        let expiresAt: Date
+        let verified: Bool
+    }
+
     struct SendRequest: Decodable {
         let body: String
         let clientId: String?
@@ -35,12 +43,13 @@ struct WidgetController {
 
     func addPublicRoutes(to group: RouterGroup<ParleyRequestContext>) {
         group.post("sessions", use: startSession)
-        for path in ["sessions", "messages"] { group.on(RouterPath(path), method: .options, use: preflight) }
+        for path in ["sessions", "messages", "identify"] { group.on(RouterPath(path), method: .options, use: preflight) }
     }
 
     func addVisitorRoutes(to group: RouterGroup<ParleyRequestContext>) {
         group.get("messages", use: history)
         group.post("messages", use: send)
+        group.post("identify", use: identify)
     }
 
     /// Starts (or resumes, with a known anonymous token) a visitor session. Creates no conversation.
@@ -84,6 +93,19 @@ struct WidgetController {
                                  clientID: try body.clientId.map(MessageController.clientID))
         let result = try await services.store.sendMessage(visitor, draft: draft)
         return JSONResponse(result.message, status: result.created ? .created : .ok)
+    }
+
+    /// Verifies (with a hash) or records (without, where the site allows it) who the visitor is.
+    @Sendable func identify(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<IdentityReply> {
+        let visitor = try context.requireVisitor()
+        guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        let body = try await request.decodeJSON(WidgetIdentity.Request.self, limit: services.config.maxBodyBytes)
+        let (claim, verified) = try WidgetIdentity.check(body, site: site)
+        let continued = try await services.store.identify(visitor, claim: claim, verified: verified)
+        let token = try await services.tokens.visitorToken(
+            VisitorIdentity(orgID: continued.orgID, siteID: continued.siteID, visitorID: continued.visitorID))
+        return JSONResponse(IdentityReply(visitorId: continued.visitorID, visitorToken: token.token, expiresAt: token.expiresAt,
+                                          verified: verified))
     }
 
     /// CORS preflight: the origin was already admitted by the middleware.

@@ -26,5 +26,6 @@ enum Migrations {
         M003Search.migration,
         M004Presence.migration,
         M005VisitorSessions.migration,
+        M006VisitorIdentity.migration,
     ]
 }

@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+import ParleyCore
+import ParleyStore
+
+/// `Parley.identify({ id, name, email, hash })`: `hash` is the hex HMAC-SHA256 of `id` keyed with the
+/// site's identity secret, made by the site's own server, so a visitor cannot claim someone else.
+enum WidgetIdentity {
+    struct Request: Decodable {
+        let id: String
+        let name: String?
+        let email: String?
+        let hash: String?
+    }
+
+    /// Validates the claim and says whether it is verified. A hash that does not match is refused
+    /// (403), as is a missing hash on a site that requires verification.
+    static func check(_ request: Request, site: WidgetSite) throws -> (claim: ParleyStore.IdentityClaim, verified: Bool) {
+        let claim = ParleyStore.IdentityClaim(
+            externalID: try TextRule(field: "id", maxLength: Limits.name).check(request.id),
+            name: try Rules.name().check(optional: request.name),
+            email: try request.email.map { raw throws(ValidationError) in try Email.normalize(raw) })
+        guard let hash = request.hash else {
+            if site.identityRequired {
+                throw Problem(.forbidden, code: "identity-required", title: "Identity verification required",
+                              detail: "this site accepts only verified identities: send hash, the HMAC-SHA256 of id")
+            }
+            return (claim, false)
+        }
+        guard isValid(hash: hash, of: claim.externalID, secret: site.identitySecret) else {
+            throw Problem(.forbidden, code: "identity-invalid", title: "Identity hash does not match",
+                          detail: "hash must be the hex HMAC-SHA256 of id, keyed with the site's identity secret")
+        }
+        return (claim, true)
+    }
+
+    /// Constant-time comparison (CryptoKit's), so timing reveals nothing about the expected hash.
+    static func isValid(hash: String, of id: String, secret: String) -> Bool {
+        guard let code = hexBytes(hash), code.count == SHA256.byteCount else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Data(id.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+    }
+
+    private static func hexBytes(_ text: String) -> Data? {
+        let digits = Array(text.lowercased().utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes = Data(capacity: digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}
