@@ -32,9 +32,9 @@ struct InboxBenchmark: AsyncParsableCommand {
 
         let runtime = try await ParleyRuntime.open(config: config, logger: logger)
         let database = runtime.store.dialect.rawValue
-        print("Seeding \(conversations) conversations × \(messagesPerConversation) messages on \(database)…")
+        Report.line("Seeding \(conversations) conversations × \(messagesPerConversation) messages on \(database)…")
         let seeded = try await InboxSeeder(runtime: runtime, conversations: conversations,
-                                           messagesPerConversation: messagesPerConversation).seed { print($0) }
+                                           messagesPerConversation: messagesPerConversation).seed { Report.line($0) }
 
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = buildApplication(runtime: runtime) { port in portContinuation.yield(port) }
@@ -75,7 +75,7 @@ struct InboxBenchmark: AsyncParsableCommand {
                 "\(org)/conversations/\(seeded.conversationIDs[Int(random.next() % UInt64(seeded.conversationIDs.count))])/messages?limit=50&before=6"
             }),
         ]
-        print("\nLatency through HTTP on 127.0.0.1 (\(database), \(requests) requests each after 50 warm-up, one at a time):")
+        Report.line("\nLatency through HTTP on 127.0.0.1 (\(database), \(requests) requests each after 50 warm-up, one at a time):")
         for (name, url) in kinds {
             var samples = LatencySamples(name)
             for index in 0..<(requests + 50) {
@@ -83,7 +83,7 @@ struct InboxBenchmark: AsyncParsableCommand {
                 try await get(client, url(), token: token)
                 if index >= 50 { samples.record(ContinuousClock.now - started) }
             }
-            print("  " + samples.summary)
+            Report.line("  " + samples.summary)
         }
     }
 

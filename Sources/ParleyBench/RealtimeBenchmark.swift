@@ -68,7 +68,7 @@ struct RealtimeBenchmark: AsyncParsableCommand {
                 readyCount += 1
                 if readyCount == conversations * members { break }
             }
-            print("Fan-out on \(common.databaseURL == nil ? "sqlite" : "postgres"): \(conversations) conversations × \(members) members, "
+            Report.line("Fan-out on \(common.databaseURL == nil ? "sqlite" : "postgres"): \(conversations) conversations × \(members) members, "
                   + "\(rate) msg/s per sender for \(seconds) s (\(conversations * members) sockets)")
             let cpuBefore = server.cpuSeconds
             let began = ContinuousClock.now
@@ -169,7 +169,7 @@ struct RealtimeBenchmark: AsyncParsableCommand {
                 if open == connections { break }
             }
             let after = server.residentBytes
-            print("Idle connections: \(connections) open; server RSS \(before / 1024) KiB → \(after / 1024) KiB, "
+            Report.line("Idle connections: \(connections) open; server RSS \(before / 1024) KiB → \(after / 1024) KiB, "
                   + String(format: "%.1f KiB per connection", Double(after - before) / 1024 / Double(connections)))
             sockets.cancel()
         }
@@ -226,10 +226,10 @@ final class FanOutRecorder: Sendable {
         }
         let messages = acks.load(ordering: .relaxed)
         // Lost = deliveries owed for acked messages that never arrived (unsent messages are not losses).
-        print(String(format: "  messages acked %d of %d (%.0f/s), deliveries %d (%.0f/s), lost %d", messages, expected / members,
+        Report.line(String(format: "  messages acked %d of %d (%.0f/s), deliveries %d (%.0f/s), lost %d", messages, expected / members,
                      Double(messages) / seconds, sorted.count, Double(sorted.count) / seconds, max(0, messages * members - sorted.count)))
-        print("  latency send→delivery p50 \(ms(50))  p99 \(ms(99))  max \(ms(100))")
-        print(String(format: "  server CPU %.2f s, %.1f µs per delivery", serverCPU, sorted.isEmpty ? 0 : serverCPU * 1e6 / Double(sorted.count)))
+        Report.line("  latency send→delivery p50 \(ms(50))  p99 \(ms(99))  max \(ms(100))")
+        Report.line(String(format: "  server CPU %.2f s, %.1f µs per delivery", serverCPU, sorted.isEmpty ? 0 : serverCPU * 1e6 / Double(sorted.count)))
     }
 }
 
