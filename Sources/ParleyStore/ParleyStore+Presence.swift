@@ -56,10 +56,9 @@ extension ParleyStore {
             var visitors: [VisitorPresence] = []
             for row in Set(removed) {
                 if row.isVisitor {
-                    let scope = VisitorScope(orgID: row.orgId, siteID: "", visitorID: row.userId)
-                    if try await self.freshVisitorPages(db, visitor: scope, freshAfter: staleBefore).isEmpty {
+                    if try await self.freshVisitorPages(db, orgID: row.orgId, visitorID: row.userId, freshAfter: staleBefore).isEmpty {
                         visitors.append(VisitorPresence(orgID: row.orgId, visitorID: row.userId, online: false, page: nil,
-                                                        conversationID: try await self.latestConversation(db, visitor: scope, activeOnly: false)))
+                                                        conversationID: try await self.latestConversation(db, orgID: row.orgId, visitorID: row.userId, activeOnly: false)))
                     }
                 } else if try await self.aggregatePresence(db, orgID: row.orgId, userID: row.userId, freshAfter: staleBefore) == .offline {
                     members.append(PresenceChange(orgID: row.orgId, userID: row.userId, status: .offline))

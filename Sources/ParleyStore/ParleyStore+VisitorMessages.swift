@@ -24,7 +24,7 @@ extension ParleyStore {
                     throw AlreadySent(message: earlier)
                 }
                 try await self.requireAllowedToSend(db, visitor: visitor)
-                var conversationID = try await self.latestConversation(db, visitor: visitor, activeOnly: true)
+                var conversationID = try await self.latestConversation(db, orgID: visitor.orgID, visitorID: visitor.visitorID, activeOnly: true)
                 let opening = conversationID == nil
                 if conversationID == nil {
                     let id = Identifier.make("cnv")
@@ -58,7 +58,7 @@ extension ParleyStore {
     /// page before the first message.
     public func messages(_ visitor: VisitorScope, direction: MessagePageDirection, limit: Int) async throws -> (conversationID: String?, page: Page<Message>) {
         try await engine.read { db in
-            guard let conversationID = try await self.latestConversation(db, visitor: visitor, activeOnly: false) else {
+            guard let conversationID = try await self.latestConversation(db, orgID: visitor.orgID, visitorID: visitor.visitorID, activeOnly: false) else {
                 return (nil, Page(items: [], nextCursor: nil))
             }
             let page = try await self.messagePage(db, orgID: visitor.orgID, conversationID: conversationID, direction: direction,

@@ -32,17 +32,17 @@ extension ParleyStore {
             } else {
                 try await db.exec("DELETE FROM presence WHERE connection_id = \(bind: connectionID)")
             }
-            let pages = try await self.freshVisitorPages(db, visitor: visitor, freshAfter: freshAfter)
+            let pages = try await self.freshVisitorPages(db, orgID: visitor.orgID, visitorID: visitor.visitorID, freshAfter: freshAfter)
             return VisitorPresence(orgID: visitor.orgID, visitorID: visitor.visitorID, online: !pages.isEmpty,
                                    page: pages.first ?? nil,
-                                   conversationID: try await self.latestConversation(db, visitor: visitor, activeOnly: false))
+                                   conversationID: try await self.latestConversation(db, orgID: visitor.orgID, visitorID: visitor.visitorID, activeOnly: false))
         }
     }
 
     /// The pages of the visitor's fresh connections, most recently active first.
-    func freshVisitorPages(_ db: any SQLDatabase, visitor: VisitorScope, freshAfter: Date) async throws -> [String?] {
+    func freshVisitorPages(_ db: any SQLDatabase, orgID: String, visitorID: String, freshAfter: Date) async throws -> [String?] {
         try await db.raw("""
-            SELECT page FROM presence WHERE org_id = \(bind: visitor.orgID) AND user_id = \(bind: visitor.visitorID)
+            SELECT page FROM presence WHERE org_id = \(bind: orgID) AND user_id = \(bind: visitorID)
             AND is_visitor = \(bind: true) AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter))
             ORDER BY heartbeat_at DESC
             """).all(decodingColumn: "page", as: String?.self)

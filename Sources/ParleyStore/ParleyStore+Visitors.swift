@@ -61,14 +61,14 @@ extension ParleyStore {
 
     /// The visitor's latest conversation (whatever its status), the one the widget shows.
     public func currentConversationID(_ visitor: VisitorScope) async throws -> String? {
-        try await engine.read { db in try await self.latestConversation(db, visitor: visitor, activeOnly: false) }
+        try await engine.read { db in try await self.latestConversation(db, orgID: visitor.orgID, visitorID: visitor.visitorID, activeOnly: false) }
     }
 
     /// The visitor's latest conversation; with `activeOnly`, only one still open for new messages.
-    func latestConversation(_ db: any SQLDatabase, visitor: VisitorScope, activeOnly: Bool) async throws -> String? {
+    func latestConversation(_ db: any SQLDatabase, orgID: String, visitorID: String, activeOnly: Bool) async throws -> String? {
         let active: SQLQueryString = activeOnly ? " AND status NOT IN ('resolved', 'closed')" : ""
         return try await db.raw("""
-            SELECT id FROM conversations WHERE org_id = \(bind: visitor.orgID) AND visitor_id = \(bind: visitor.visitorID)\(active)
+            SELECT id FROM conversations WHERE org_id = \(bind: orgID) AND visitor_id = \(bind: visitorID)\(active)
             ORDER BY created_at DESC, id DESC LIMIT 1
             """).first(decodingColumn: "id", as: String.self)
     }

@@ -160,7 +160,7 @@ struct RealtimeTests {
         }
     }
 
-    @Test("a member removed while connected is cut off with close code 4001", arguments: Backend.allCases)
+    @Test("a member removed while connected is cut off with close code 4001 and leaves no presence behind", arguments: Backend.allCases)
     func revokedMembership(_ backend: Backend) async throws {
         try await withLiveParley(backend) { api in
             let owner = try await api.signUp()
@@ -174,6 +174,9 @@ struct RealtimeTests {
                 #expect(try await probe.next() == nil)
             }
             #expect(close?.closeCode == .unknown(4001))
+            // Its presence row went with the socket (closing after revocation still cleans up).
+            let scope = try #require(try await api.store.operatorScope(orgID: owner.orgID))
+            #expect(try await api.store.presence(scope, freshAfter: Date().addingTimeInterval(-3600))[agent.userID] == nil)
         }
     }
 

@@ -189,13 +189,15 @@ struct WidgetAPITests {
         }
     }
 
-    @Test("the per-key limiter forgets keys past its bound instead of growing")
+    @Test("the per-key limiter stays within its bound: refilled buckets are forgotten first, then any, and remembered keys stay limited")
     func limiterBound() {
         let limiter = KeyedRateLimiter(capacity: 1, refillPerSecond: 1, maxKeys: 4)
         let start = ContinuousClock.now
         for index in 0..<50 { _ = limiter.take("address-\(index)", at: start) }
         #expect(limiter.keyCount <= 4)
-        // A key that was forgotten starts afresh; one still remembered is still limited.
-        #expect(limiter.take("address-49", at: start) == false)
+        #expect(limiter.take("address-49", at: start) == false, "the newest key was forgotten while still in debt")
+        // Once the remembered buckets have refilled they hold nothing, and all go at the next new key.
+        #expect(limiter.take("late-comer", at: start + .seconds(10)))
+        #expect(limiter.keyCount == 1)
     }
 }

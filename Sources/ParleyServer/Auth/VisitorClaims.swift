@@ -3,7 +3,7 @@ import JWTKit
 
 /// The claims of a visitor token: one visitor of one site. Its own issuer keeps it from ever
 /// passing as a member's access token (and the other way round).
-struct VisitorClaims: JWTPayload, Equatable {
+struct VisitorClaims: IssuedClaims, Equatable {
     var sub: SubjectClaim
     var org: String
     var site: String
@@ -12,13 +12,6 @@ struct VisitorClaims: JWTPayload, Equatable {
     var iss: IssuerClaim
 
     static let issuer = "parley-visitor"
-
-    /// Expiry is checked by `TokenService` against its injectable clock, not here.
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        guard iss.value == Self.issuer else {
-            throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unexpected issuer")
-        }
-    }
 }
 
 /// Who a verified visitor token names; the store still checks that the visitor exists.

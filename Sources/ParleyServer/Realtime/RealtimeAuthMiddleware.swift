@@ -26,9 +26,9 @@ struct RealtimeAuthMiddleware: RouterMiddleware {
         } else if let token = query.get("access_token") {
             let identity = try await services.authenticator.identity(forToken: token)
             guard let orgID = query.get("org"), Identifier.isWellFormed(orgID, prefix: "org"),
-                try await services.store.memberScope(userID: identity.userID, orgID: orgID) != nil
+                let scope = try await services.store.memberScope(userID: identity.userID, orgID: orgID)
             else { throw Problem.notFound("organization") }
-            context.participant = .member(identity, orgID: orgID)
+            context.participant = .member(identity, scope)
             context.logger[metadataKey: "user_id"] = .string(identity.userID)
             context.logger[metadataKey: "org_id"] = .string(orgID)
         } else {

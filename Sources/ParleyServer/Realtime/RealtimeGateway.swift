@@ -87,8 +87,7 @@ struct RealtimeGateway: Sendable {
 
     private func setPresence(of session: RealtimeSession, online: Bool, page: String?) async throws {
         switch session.participant {
-        case .member(let identity, let orgID):
-            guard let scope = try await services.store.memberScope(userID: identity.userID, orgID: orgID) else { return }
+        case .member(_, let scope):
             try await presence.set(scope, connectionID: session.sinkID, status: online ? .online : .offline)
         case .visitor(let visitor):
             try await presence.set(visitor, connectionID: session.sinkID, online: online, page: page)

@@ -171,7 +171,7 @@ final class RealtimeSession: FrameSink {
         }
         do {
             switch participant {
-            case .member(let identity, let orgID): try await runMember(command, identity: identity, orgID: orgID)
+            case .member(let identity, let scope): try await runMember(command, identity: identity, orgID: scope.orgID)
             case .visitor(let visitor): try await runVisitor(command, visitor: visitor)
             }
         } catch let error as CommandError {
