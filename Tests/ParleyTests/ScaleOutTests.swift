@@ -29,7 +29,8 @@ struct ScaleOutTests {
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: any Sendable]
     }
 
-    @Test("visitor on instance A, agent on B: messages, receipts and presence flow both ways; after A is SIGKILLed the visitor resumes on B and every acked message reaches the agent once, in order")
+    // A lost frame would leave the clients waiting for ever: fail instead of hanging the run.
+    @Test("visitor on instance A, agent on B: messages, receipts and presence flow both ways; after A is SIGKILLed the visitor resumes on B and every acked message reaches the agent once, in order", .timeLimit(.minutes(2)))
     func twoInstancesSurviveAKill() async throws {
         try await withTestDatabase(.postgres) { database in
             guard let url = database.url else { return }
@@ -155,7 +156,7 @@ struct ScaleOutTests {
 
 @Suite("Graceful shutdown")
 struct GracefulShutdownTests {
-    @Test("SIGTERM closes open WebSockets with 1001 (going away) before the server stops")
+    @Test("SIGTERM closes open WebSockets with 1001 (going away) before the server stops", .timeLimit(.minutes(1)))
     func goingAway() async throws {
         let secret = "graceful-shutdown-secret-0123456789abcdef"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-graceful-\(UUID().uuidString)").path
