@@ -71,17 +71,19 @@ public struct Site: Codable, Sendable, Equatable {
     public var allowedOrigins: [String]
     /// Visitors must prove who they are (an identity hash) before they may send.
     public var identityRequired: Bool
+    public var widget: WidgetSettings
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: String, name: String, siteKey: String, identitySecret: String?, allowedOrigins: [String],
-                identityRequired: Bool, createdAt: Date, updatedAt: Date) {
+                identityRequired: Bool, widget: WidgetSettings, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.name = name
         self.siteKey = siteKey
         self.identitySecret = identitySecret
         self.allowedOrigins = allowedOrigins
         self.identityRequired = identityRequired
+        self.widget = widget
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -111,11 +113,14 @@ public struct Message: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var editedAt: Date?
     public var deletedAt: Date?
+    /// A file sent with the message (its `body` is then the file's name).
+    public var attachment: Attachment?
     public var edited: Bool { editedAt != nil }
     public var deleted: Bool { deletedAt != nil }
 
     public init(id: String, conversationId: String, seq: Int, authorType: AuthorType, authorId: String?, body: String,
-                private isPrivate: Bool, clientId: String?, createdAt: Date, editedAt: Date?, deletedAt: Date?) {
+                private isPrivate: Bool, clientId: String?, createdAt: Date, editedAt: Date?, deletedAt: Date?,
+                attachment: Attachment? = nil) {
         self.id = id
         self.conversationId = conversationId
         self.seq = seq
@@ -127,10 +132,11 @@ public struct Message: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.editedAt = editedAt
         self.deletedAt = deletedAt
+        self.attachment = attachment
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, conversationId, seq, authorType, authorId, body, `private`, clientId, createdAt, editedAt, deletedAt
+        case id, conversationId, seq, authorType, authorId, body, `private`, clientId, createdAt, editedAt, deletedAt, attachment
         case edited, deleted
     }
 
@@ -142,7 +148,8 @@ public struct Message: Codable, Sendable, Equatable {
             authorId: try c.decodeIfPresent(String.self, forKey: .authorId), body: try c.decode(String.self, forKey: .body),
             private: try c.decode(Bool.self, forKey: .private), clientId: try c.decodeIfPresent(String.self, forKey: .clientId),
             createdAt: try c.decode(Date.self, forKey: .createdAt), editedAt: try c.decodeIfPresent(Date.self, forKey: .editedAt),
-            deletedAt: try c.decodeIfPresent(Date.self, forKey: .deletedAt))
+            deletedAt: try c.decodeIfPresent(Date.self, forKey: .deletedAt),
+            attachment: try c.decodeIfPresent(Attachment.self, forKey: .attachment))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -158,6 +165,7 @@ public struct Message: Codable, Sendable, Equatable {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(editedAt, forKey: .editedAt)
         try c.encode(deletedAt, forKey: .deletedAt)
+        try c.encode(attachment, forKey: .attachment)
         try c.encode(edited, forKey: .edited)
         try c.encode(deleted, forKey: .deleted)
     }
@@ -177,10 +185,12 @@ public struct Conversation: Codable, Sendable, Equatable {
     public var lastMessage: Message?
     /// Messages after the caller's read marker, not written by the caller (capped, see `Limits.unreadCap`).
     public var unreadCount: Int
+    /// The visitor's satisfaction rating, once given.
+    public var rating: Rating?
 
     public init(id: String, siteId: String, visitor: Visitor, status: ConversationStatus, priority: Priority,
                 assigneeId: String?, labels: [String], seq: Int, lastActivityAt: Date, createdAt: Date,
-                lastMessage: Message?, unreadCount: Int) {
+                lastMessage: Message?, unreadCount: Int, rating: Rating? = nil) {
         self.id = id
         self.siteId = siteId
         self.visitor = visitor
@@ -193,6 +203,21 @@ public struct Conversation: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.lastMessage = lastMessage
         self.unreadCount = unreadCount
+        self.rating = rating
+    }
+}
+
+/// A visitor's satisfaction with a resolved conversation (CSAT): 1 (bad) to 5 (great).
+public struct Rating: Codable, Sendable, Equatable {
+    public static let scores = 1...5
+    public var score: Int
+    public var comment: String?
+    public var createdAt: Date
+
+    public init(score: Int, comment: String?, createdAt: Date) {
+        self.score = score
+        self.comment = comment
+        self.createdAt = createdAt
     }
 }
 
@@ -222,5 +247,53 @@ public struct Page<Item: Codable & Sendable>: Codable, Sendable {
     public init(items: [Item], nextCursor: String?) {
         self.items = items
         self.nextCursor = nextCursor
+    }
+}
+
+/// Contact details a visitor left through the widget's pre-chat or offline form.
+public struct Lead: Codable, Sendable, Equatable {
+    public enum Source: String, Codable, Sendable, CaseIterable { case prechat, offline }
+    public var id: String
+    public var siteId: String
+    public var visitorId: String?
+    public var source: Source
+    public var name: String?
+    public var email: String?
+    public var message: String?
+    /// The site's pre-chat fields beyond name and email, by field name.
+    public var fields: [String: String]
+    public var createdAt: Date
+
+    public init(id: String, siteId: String, visitorId: String?, source: Source, name: String?, email: String?,
+                message: String?, fields: [String: String], createdAt: Date) {
+        self.id = id
+        self.siteId = siteId
+        self.visitorId = visitorId
+        self.source = source
+        self.name = name
+        self.email = email
+        self.message = message
+        self.fields = fields
+        self.createdAt = createdAt
+    }
+}
+
+/// A file in a conversation. Its bytes are fetched through a short-lived signed URL.
+public struct Attachment: Codable, Sendable, Equatable {
+    public var id: String
+    /// Sanitized: no directories, no control characters.
+    public var filename: String
+    /// What the content is (sniffed), not what the sender declared.
+    public var contentType: String
+    public var byteSize: Int
+    /// Shown inline by clients; other files are offered as downloads.
+    public var image: Bool
+
+    public init(id: String, filename: String, contentType: String, byteSize: Int, image: Bool) {
+        self.id = id
+        self.filename = filename
+        self.contentType = contentType
+        self.byteSize = byteSize
+        self.image = image
     }
 }

@@ -14,6 +14,7 @@ public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<
     router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ProblemMiddleware())
     OperationsController(services: services, migrator: migrator).addRoutes(to: router)
+    StaticAssetController(assets: StaticAssets(directory: services.config.webRoot)).addRoutes(to: router)
 
     let api = router.group("api/v1")
     let auth = AuthController(services: services)
@@ -33,6 +34,10 @@ public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<
     ConversationController(services: services).addRoutes(to: organization)
     MessageController(services: services).addRoutes(to: organization)
     SearchController(services: services).addRoutes(to: organization)
+    LeadController(services: services).addRoutes(to: organization)
+    let attachments = AttachmentController(services: services)
+    attachments.addOrganizationRoutes(to: organization)
+    attachments.addDownloadRoute(to: router)
 
     // The widget's routes answer the site's allowed origins only, and render their own errors so
     // that those carry the CORS headers too.

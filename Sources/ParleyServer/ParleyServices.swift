@@ -11,6 +11,8 @@ public struct ParleyServices: Sendable {
     public let clock: any WallClock
     /// Shared by every request, so the widget's abuse limits count across them.
     public let widgetLimits: WidgetLimits
+    public let attachmentStorage: any AttachmentStorage
+    public let attachmentLinks: AttachmentLinks
 
     public init(config: ParleyConfiguration, store: ParleyStore, tokens: TokenService, passwords: PasswordHasher,
                 metrics: ParleyMetrics, clock: any WallClock) {
@@ -21,6 +23,8 @@ public struct ParleyServices: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.widgetLimits = WidgetLimits(config: config)
+        self.attachmentStorage = LocalDiskStorage(root: config.attachmentsDirectory)
+        self.attachmentLinks = AttachmentLinks(secret: config.jwtSecret, ttl: config.attachmentURLTTL, clock: clock)
     }
 }
 

@@ -24,17 +24,17 @@ public struct ConversationFilter: Sendable, Equatable {
     }
 }
 
-/// Keyset cursor for lists ordered by (last activity, id) descending; opaque to clients.
+/// Keyset cursor for lists ordered by (a time, id) descending; opaque to clients.
 struct ActivityCursor: Equatable {
     let lastActivityAt: Int
     let id: String
 
     var encoded: String { "\(lastActivityAt)~\(id)" }
 
-    static func decode(_ text: String?) throws(StoreError) -> ActivityCursor? {
+    static func decode(_ text: String?, idPrefix: String = "cnv") throws(StoreError) -> ActivityCursor? {
         guard let text else { return nil }
         let parts = text.split(separator: "~", maxSplits: 1)
-        guard parts.count == 2, let time = Int(parts[0]), Identifier.isWellFormed(String(parts[1]), prefix: "cnv") else {
+        guard parts.count == 2, let time = Int(parts[0]), Identifier.isWellFormed(String(parts[1]), prefix: idPrefix) else {
             throw .invalid(ValidationError(field: "cursor", reason: "is not a cursor returned by this list"))
         }
         return ActivityCursor(lastActivityAt: time, id: String(parts[1]))

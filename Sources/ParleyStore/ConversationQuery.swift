@@ -11,15 +11,21 @@ extension ParleyStore {
         let lastActivityAt: Int, createdAt: Int
         let visitorId: String, visitorName: String?, visitorEmail: String?
         let mId: String?, mSeq: Int?, mAuthorType: String?, mAuthorId: String?, mBody: String?, mIsPrivate: Bool?
-        let mClientId: String?, mCreatedAt: Int?, mEditedAt: Int?, mDeletedAt: Int?
+        let mClientId: String?, mCreatedAt: Int?, mEditedAt: Int?, mDeletedAt: Int?, mAttachment: String?
         let unreadCount: Int
+        let ratingScore: Int?, ratingComment: String?, ratingCreatedAt: Int?
+
+        var rating: Rating? {
+            guard let ratingScore, let ratingCreatedAt else { return nil }
+            return Rating(score: ratingScore, comment: ratingComment, createdAt: Timestamp.date(ratingCreatedAt))
+        }
 
         var lastMessage: Message? {
             guard let mId, let mSeq, let mAuthorType, let mBody, let mCreatedAt else { return nil }
             return Message(id: mId, conversationId: id, seq: mSeq, authorType: AuthorType(rawValue: mAuthorType) ?? .system,
                            authorId: mAuthorId, body: mBody, private: mIsPrivate ?? false, clientId: mClientId,
                            createdAt: Timestamp.date(mCreatedAt), editedAt: Timestamp.optionalDate(mEditedAt),
-                           deletedAt: Timestamp.optionalDate(mDeletedAt))
+                           deletedAt: Timestamp.optionalDate(mDeletedAt), attachment: ParleyStore.attachment(stored: mAttachment))
         }
     }
 
@@ -35,15 +41,17 @@ extension ParleyStore {
                 v.id AS visitor_id, v.name AS visitor_name, v.email AS visitor_email,
                 m.id AS m_id, m.seq AS m_seq, m.author_type AS m_author_type, m.author_id AS m_author_id, m.body AS m_body,
                 m.is_private AS m_is_private, m.client_id AS m_client_id, m.created_at AS m_created_at,
-                m.edited_at AS m_edited_at, m.deleted_at AS m_deleted_at,
+                m.edited_at AS m_edited_at, m.deleted_at AS m_deleted_at, m.attachment AS m_attachment,
                 (SELECT COUNT(*) FROM (SELECT 1 FROM messages u WHERE u.conversation_id = c.id
                     AND u.seq > COALESCE((SELECT r.last_read_seq FROM read_markers r
                         WHERE r.conversation_id = c.id AND r.reader_id = \(bind: reader)), 0)
                     AND u.deleted_at IS NULL AND (u.author_id IS NULL OR u.author_id <> \(bind: reader))
-                    LIMIT \(literal: Limits.unreadCap)) AS capped) AS unread_count
+                    LIMIT \(literal: Limits.unreadCap)) AS capped) AS unread_count,
+                cr.score AS rating_score, cr.comment AS rating_comment, cr.created_at AS rating_created_at
             FROM conversations c
             JOIN visitors v ON v.id = c.visitor_id
             LEFT JOIN messages m ON m.id = c.last_message_id
+            LEFT JOIN conversation_ratings cr ON cr.conversation_id = c.id
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY c.last_activity_at DESC, c.id DESC
             LIMIT \(literal: limit)
@@ -55,7 +63,7 @@ extension ParleyStore {
                          status: ConversationStatus(rawValue: row.status) ?? .open, priority: Priority(rawValue: row.priority) ?? .none,
                          assigneeId: row.assigneeId, labels: labels[row.id] ?? [], seq: row.seq,
                          lastActivityAt: Timestamp.date(row.lastActivityAt), createdAt: Timestamp.date(row.createdAt),
-                         lastMessage: row.lastMessage, unreadCount: row.unreadCount)
+                         lastMessage: row.lastMessage, unreadCount: row.unreadCount, rating: row.rating)
         }
     }
 

@@ -25,6 +25,7 @@ public enum EventType {
     public static let conversationCreated = "conversation.created"
     public static let conversationUpdated = "conversation.updated"
     public static let conversationRead = "conversation.read"
+    public static let conversationRated = "conversation.rated"
 }
 
 /// The PostgreSQL channel on which committed event ids are announced (the payload is the id only).

@@ -7,11 +7,14 @@ public struct MessageDraft: Sendable {
     public var body: String
     public var isPrivate: Bool
     public var clientID: String?
+    /// A file already put into attachment storage under `storageKey`.
+    public var attachment: StoredAttachment?
 
-    public init(body: String, isPrivate: Bool, clientID: String?) {
+    public init(body: String, isPrivate: Bool, clientID: String?, attachment: StoredAttachment? = nil) {
         self.body = body
         self.isPrivate = isPrivate
         self.clientID = clientID
+        self.attachment = attachment
     }
 }
 
@@ -27,17 +30,22 @@ public enum MessagePageDirection: Sendable, Equatable {
 extension ParleyStore {
     struct MessageRow: Decodable {
         let id: String, conversationId: String, seq: Int, authorType: String, authorId: String?, body: String
-        let isPrivate: Bool, clientId: String?, createdAt: Int, editedAt: Int?, deletedAt: Int?
+        let isPrivate: Bool, clientId: String?, createdAt: Int, editedAt: Int?, deletedAt: Int?, attachment: String?
 
         var message: Message {
             Message(id: id, conversationId: conversationId, seq: seq, authorType: AuthorType(rawValue: authorType) ?? .system,
                     authorId: authorId, body: body, private: isPrivate, clientId: clientId, createdAt: Timestamp.date(createdAt),
-                    editedAt: Timestamp.optionalDate(editedAt), deletedAt: Timestamp.optionalDate(deletedAt))
+                    editedAt: Timestamp.optionalDate(editedAt), deletedAt: Timestamp.optionalDate(deletedAt),
+                    attachment: ParleyStore.attachment(stored: attachment))
         }
     }
 
     static let messageColumns: SQLQueryString =
-        "id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, edited_at, deleted_at"
+        "id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, edited_at, deleted_at, attachment"
+
+    static func attachment(stored: String?) -> Attachment? {
+        stored.flatMap { try? JSONCoding.makeDecoder().decode(Attachment.self, from: Data($0.utf8)) }
+    }
 
     /// Carries an earlier message with the same client id out of a rolled-back transaction.
     struct AlreadySent: Error { let message: Message }
@@ -108,11 +116,13 @@ extension ParleyStore {
         guard let seq else { throw StoreError.notFound("conversation") }
         let message = Message(id: messageID, conversationId: conversationID, seq: seq, authorType: author.type,
                               authorId: author.id, body: draft.body, private: draft.isPrivate, clientId: draft.clientID,
-                              createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil)
+                              createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil, attachment: draft.attachment?.attachment)
+        let attachmentJSON = try draft.attachment.map { try Self.encodeJSON($0.attachment) }
         let inserted = try await db.raw("""
-            INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at)
+            INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)
             VALUES (\(bind: message.id), \(bind: scope.orgID), \(bind: conversationID), \(bind: seq), \(bind: author.type.rawValue),
-                    \(bind: author.id), \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now))
+                    \(bind: author.id), \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now),
+                    \(bind: attachmentJSON))
             ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id
             """).first(decodingColumn: "id", as: String.self)
         if inserted == nil, let clientID = draft.clientID,
@@ -120,6 +130,10 @@ extension ParleyStore {
                 SELECT \(Self.messageColumns) FROM messages WHERE conversation_id = \(bind: conversationID) AND client_id = \(bind: clientID)
                 """).first(decoding: MessageRow.self, with: rowDecoder) {
             throw AlreadySent(message: earlier.message)  // rolls the sequence bump back
+        }
+        if let stored = draft.attachment {
+            try await insertAttachment(db, orgID: scope.orgID, conversationID: conversationID, messageID: messageID, stored: stored,
+                                       now: now)
         }
         try await upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: author.id, seq: seq)
         try await appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: seq, type: EventType.messageCreated,
@@ -143,10 +157,11 @@ extension ParleyStore {
         }
     }
 
-    /// Soft-deletes: the row and its place in the sequence stay, the body is erased.
+    /// Soft-deletes: the row and its place in the sequence stay, the body is erased (and an
+    /// attachment can no longer be linked to).
     public func deleteMessage(_ scope: TenantScope, conversationID: String, messageID: String) async throws -> Message {
         try await changeMessage(scope, conversationID: conversationID, messageID: messageID, eventType: EventType.messageDeleted) { now in
-            "body = '', deleted_at = \(bind: now)"
+            "body = '', attachment = NULL, deleted_at = \(bind: now)"
         }
     }
 

@@ -85,6 +85,17 @@ extension ParleyStore {
         return result
     }
 
+    /// Whether any member of the site's organization is online (not away) right now: the widget
+    /// offers the offline form when nobody is.
+    public func agentsOnline(_ site: WidgetSite, freshAfter: Date) async throws -> Bool {
+        try await engine.read { db in
+            try await db.raw("""
+                SELECT 1 AS one FROM presence WHERE org_id = \(bind: site.orgID) AND is_visitor = \(bind: false)
+                AND status = \(bind: PresenceStatus.online.rawValue) AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter)) LIMIT 1
+                """).first()
+        } != nil
+    }
+
     /// online if any fresh connection is online, away if some are and all are away, else offline.
     private func aggregatePresence(_ db: any SQLDatabase, orgID: String, userID: String, freshAfter: Date) async throws -> PresenceStatus {
         let statuses = try await db.raw("""

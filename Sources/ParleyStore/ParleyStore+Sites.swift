@@ -6,26 +6,30 @@ import SQLKit
 extension ParleyStore {
     struct SiteRow: Decodable {
         let id: String, name: String, siteKey: String, identitySecret: String, allowedOrigins: String, identityRequired: Bool
+        let widgetSettings: String?
         let createdAt: Int, updatedAt: Int
 
         func site(revealSecret: Bool) -> Site {
             let origins = (try? JSONDecoder().decode([String].self, from: Data(allowedOrigins.utf8))) ?? []
             return Site(id: id, name: name, siteKey: siteKey, identitySecret: revealSecret ? identitySecret : nil,
-                        allowedOrigins: origins, identityRequired: identityRequired, createdAt: Timestamp.date(createdAt),
+                        allowedOrigins: origins, identityRequired: identityRequired,
+                        widget: ParleyStore.widgetSettings(stored: widgetSettings), createdAt: Timestamp.date(createdAt),
                         updatedAt: Timestamp.date(updatedAt))
         }
     }
 
-    static let siteColumns: SQLQueryString = "id, name, site_key, identity_secret, allowed_origins, identity_required, created_at, updated_at"
+    static let siteColumns: SQLQueryString = "id, name, site_key, identity_secret, allowed_origins, identity_required, widget_settings, created_at, updated_at"
 
     public struct SiteChanges: Sendable {
         public var name: String?
         public var allowedOrigins: [String]?
         public var identityRequired: Bool?
-        public init(name: String? = nil, allowedOrigins: [String]? = nil, identityRequired: Bool? = nil) {
+        public var widget: WidgetSettings?
+        public init(name: String? = nil, allowedOrigins: [String]? = nil, identityRequired: Bool? = nil, widget: WidgetSettings? = nil) {
             self.name = name
             self.allowedOrigins = allowedOrigins
             self.identityRequired = identityRequired
+            self.widget = widget
         }
     }
 
@@ -66,6 +70,7 @@ extension ParleyStore {
             if let name = changes.name { sets.append("name = \(bind: name)") }
             if let origins = changes.allowedOrigins { sets.append("allowed_origins = \(bind: try Self.encodeJSON(origins))") }
             if let required = changes.identityRequired { sets.append("identity_required = \(bind: required)") }
+            if let widget = changes.widget { sets.append("widget_settings = \(bind: try Self.encodeJSON(widget))") }
             let rows = try await db.raw("""
                 UPDATE sites SET \(sets.joined(separator: ", ")) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id
                 """).all()
@@ -94,6 +99,11 @@ extension ParleyStore {
             guard !rows.isEmpty else { throw StoreError.notFound("site") }
         }
         return try await site(scope, id: id)
+    }
+
+    /// Stored settings, or the defaults for a site that never changed them.
+    static func widgetSettings(stored: String?) -> WidgetSettings {
+        stored.flatMap { try? JSONCoding.makeDecoder().decode(WidgetSettings.self, from: Data($0.utf8)) } ?? .defaults
     }
 
     static func newSiteKey() -> String { "pk_" + RandomToken.make(length: 24) }

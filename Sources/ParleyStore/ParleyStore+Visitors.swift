@@ -16,15 +16,21 @@ extension ParleyStore {
     }
 
     private func widgetSite(where condition: SQLQueryString) async throws -> WidgetSite? {
-        struct Row: Decodable { let id: String, orgId: String, allowedOrigins: String, identitySecret: String, identityRequired: Bool }
+        struct Row: Decodable {
+            let id: String, orgId: String, name: String, allowedOrigins: String, identitySecret: String, identityRequired: Bool
+            let widgetSettings: String?
+        }
         let row = try await engine.read { db in
-            try await db.raw("SELECT id, org_id, allowed_origins, identity_secret, identity_required FROM sites WHERE \(condition)")
+            try await db.raw("""
+                SELECT id, org_id, name, allowed_origins, identity_secret, identity_required, widget_settings FROM sites WHERE \(condition)
+                """)
                 .first(decoding: Row.self, with: self.rowDecoder)
         }
         return row.map { row in
             WidgetSite(id: row.id, orgID: row.orgId,
                        allowedOrigins: (try? JSONDecoder().decode([String].self, from: Data(row.allowedOrigins.utf8))) ?? [],
-                       identitySecret: row.identitySecret, identityRequired: row.identityRequired)
+                       identitySecret: row.identitySecret, identityRequired: row.identityRequired, name: row.name,
+                       settings: Self.widgetSettings(stored: row.widgetSettings))
         }
     }
 

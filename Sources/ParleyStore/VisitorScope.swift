@@ -1,3 +1,4 @@
+import ParleyCore
 /// Proof that the caller is one website visitor of one site: made only by the store, from a visitor
 /// row it found (`ParleyStore.visitorScope` or a session start). Visitor calls reach that visitor's
 /// own conversations and nothing else of the organization.
@@ -25,6 +26,8 @@ public struct WidgetSite: Sendable, Equatable {
     /// The key visitor identity hashes are made with (HMAC-SHA256 of the visitor's id).
     public let identitySecret: String
     public let identityRequired: Bool
+    public let name: String
+    public let settings: WidgetSettings
 
     public func allows(origin: String) -> Bool { allowedOrigins.contains(origin) }
 }

@@ -36,9 +36,16 @@ let orgScopedRoutes: [OrgScopedRoute] = [
     .init(.post, "/api/v1/orgs/{org}/conversations/{conversation}/read", body: ["seq": 1]),
     // Search
     .init(.get, "/api/v1/orgs/{org}/search", query: "q={word}"),
+    // Leads and attachments
+    .init(.get, "/api/v1/orgs/{org}/leads"),
+    .init(.get, "/api/v1/orgs/{org}/leads.csv"),
+    .init(.post, "/api/v1/orgs/{org}/conversations/{conversation}/uploads", body: ["note": "an intruder's text file"],
+          query: "filename=intruder.txt"),
+    .init(.get, "/api/v1/orgs/{org}/attachments/{attachment}/link"),
     // Destructive routes last, so that a broken scope shows every other failure first.
     .init(.delete, "/api/v1/orgs/{org}/conversations/{conversation}/messages/{message}"),
     .init(.delete, "/api/v1/orgs/{org}/invitations/{invitation}"),
+    .init(.delete, "/api/v1/orgs/{org}/leads/{lead}"),
     .init(.delete, "/api/v1/orgs/{org}/sites/{site}"),
     .init(.delete, "/api/v1/orgs/{org}/members/{user}"),
 ]

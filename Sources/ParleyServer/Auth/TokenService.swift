@@ -41,7 +41,7 @@ public struct TokenService: Sendable {
     }
 
     static func keyID(for secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(secret.utf8)).prefix(6))
     }
 
     public func accessToken(userID: String, sessionID: String) async throws -> String {
@@ -89,6 +89,6 @@ public struct TokenService: Sendable {
 
     /// SHA-256 is enough for high-entropy random tokens (no dictionary to attack), and it is fast to look up.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -48,6 +48,8 @@ public enum ConfigurationLoader {
         number("PARLEY_LOGIN_MAX_FAILURES", &config.loginMaxFailures)
         seconds("PARLEY_LOGIN_LOCKOUT", &config.loginLockout)
         number("PARLEY_MAX_BODY_BYTES", &config.maxBodyBytes)
+        number("PARLEY_UPLOAD_MAX_BYTES", &config.maxUploadBytes)
+        seconds("PARLEY_ATTACHMENT_URL_TTL", &config.attachmentURLTTL)
         number("PARLEY_WS_QUEUE_BYTES", &config.realtimeQueueBytes)
         number("PARLEY_WS_BURST", &config.realtimeBurst)
         number("PARLEY_WS_RATE", &config.realtimeRate)
@@ -60,6 +62,7 @@ public enum ConfigurationLoader {
         if let trust = value("PARLEY_TRUST_PROXY") {
             if let parsed = Bool(trust) { config.trustProxy = parsed } else { problems.append("PARLEY_TRUST_PROXY must be 'true' or 'false'") }
         }
+        config.webRoot = value("PARLEY_WEB_ROOT")
         if let level = value("PARLEY_LOG_LEVEL") {
             if let parsed = Logger.Level(rawValue: level) { config.logLevel = parsed } else {
                 problems.append("PARLEY_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

@@ -29,6 +29,10 @@ public struct ParleyConfiguration: Sendable {
     public var loginWindow: TimeInterval = 15 * 60
     public var loginLockout: TimeInterval = 15 * 60
     public var maxBodyBytes = 1 << 20
+    /// The largest attachment any site may allow (each site sets its own limit up to this).
+    public var maxUploadBytes = 25 << 20
+    /// How long a signed attachment download URL stays valid.
+    public var attachmentURLTTL: TimeInterval = 5 * 60
     /// Bytes that may wait for one slow WebSocket before it is closed with 4008.
     public var realtimeQueueBytes = 1 << 20
     /// Commands one socket may send in a burst, and per second after it.
@@ -46,6 +50,9 @@ public struct ParleyConfiguration: Sendable {
     /// Behind one reverse proxy: take the client address from the last `X-Forwarded-For` entry
     /// (the one that proxy appended) instead of the connection's peer.
     public var trustProxy = false
+    /// Serve the browser code from this directory, re-read on every request (front-end development);
+    /// nil serves the copy bundled with the server.
+    public var webRoot: String?
     public var logLevel: Logger.Level = .info
     /// `text` (one line per event, metadata as key=value) or `json` (one object per line).
     public var logFormat: LogFormat = .text
@@ -55,6 +62,9 @@ public struct ParleyConfiguration: Sendable {
     }
 
     public init() {}
+
+    /// Attachments on local disk, one directory per organization.
+    public var attachmentsDirectory: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("attachments").path }
 
     public var sqlitePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("parley.sqlite").path }
 

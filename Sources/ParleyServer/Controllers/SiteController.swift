@@ -16,6 +16,7 @@ struct SiteController {
         let name: String?
         let allowedOrigins: [String]?
         let identityRequired: Bool?
+        let widget: WidgetSettingsPatch?
     }
 
     func addRoutes(to group: RouterGroup<ParleyRequestContext>) {
@@ -46,10 +47,15 @@ struct SiteController {
     @Sendable func update(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Site> {
         let scope = try context.requireScope()
         let body = try await request.decodeJSON(UpdateRequest.self, limit: services.config.maxBodyBytes)
-        let changes = ParleyStore.SiteChanges(name: try Rules.name().check(optional: body.name),
+        let id = try context.parameters.require("site")
+        var changes = ParleyStore.SiteChanges(name: try Rules.name().check(optional: body.name),
                                               allowedOrigins: try body.allowedOrigins.map(Self.origins),
                                               identityRequired: body.identityRequired)
-        return JSONResponse(try await services.store.updateSite(scope, id: try context.parameters.require("site"), changes: changes))
+        if let widget = body.widget {
+            let current = try await services.store.site(scope, id: id).widget
+            changes.widget = try widget.applied(to: current, maxUploadBytes: services.config.maxUploadBytes)
+        }
+        return JSONResponse(try await services.store.updateSite(scope, id: id, changes: changes))
     }
 
     @Sendable func delete(_ request: Request, context: ParleyRequestContext) async throws -> NoContent {

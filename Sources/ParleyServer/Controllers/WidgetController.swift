@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ParleyCore
+import ParleyRealtime
 import ParleyStore
 
 /// The public API the website widget calls, under `/api/v1/widget/{site_key}`: visitor sessions,
@@ -36,6 +37,28 @@ struct WidgetController {
         let verified: Bool
     }
 
+    /// What the widget needs to draw itself: the site's settings, and whether anyone is there.
+    struct SettingsReply: Encodable, Sendable {
+        let siteId: String
+        let name: String
+        let themeColor: String
+        let position: WidgetSettings.Position
+        let greeting: String?
+        let replyTime: WidgetSettings.ReplyTime?
+        let locale: String?
+        let prechat: WidgetSettings.Prechat
+        let csatEnabled: Bool
+        let uploads: WidgetSettings.Uploads
+        let identityRequired: Bool
+        let agentsOnline: Bool
+    }
+
+    struct RatingRequest: Decodable {
+        let conversationId: String
+        let score: Int
+        let comment: String?
+    }
+
     struct SendRequest: Decodable {
         let body: String
         let clientId: String?
@@ -43,13 +66,18 @@ struct WidgetController {
 
     func addPublicRoutes(to group: RouterGroup<ParleyRequestContext>) {
         group.post("sessions", use: startSession)
-        for path in ["sessions", "messages", "identify"] { group.on(RouterPath(path), method: .options, use: preflight) }
+        group.get("settings", use: settings)
+        for path in ["sessions", "settings", "messages", "identify", "leads", "uploads", "rating", "attachments/:attachment/link"] { group.on(RouterPath(path), method: .options, use: preflight) }
     }
 
     func addVisitorRoutes(to group: RouterGroup<ParleyRequestContext>) {
         group.get("messages", use: history)
         group.post("messages", use: send)
         group.post("identify", use: identify)
+        group.post("leads", use: leaveLead)
+        group.post("uploads", use: upload)
+        group.post("rating", use: rate)
+        group.get("attachments/:attachment/link", use: attachmentLink)
     }
 
     /// Starts (or resumes, with a known anonymous token) a visitor session. Creates no conversation.
@@ -69,6 +97,17 @@ struct WidgetController {
                                  anonymousToken: session.isNew ? fresh : presented ?? fresh,
                                  conversationId: try await services.store.currentConversationID(visitor))
         return JSONResponse(reply, status: session.isNew ? .created : .ok)
+    }
+
+    @Sendable func settings(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SettingsReply> {
+        guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        var widget = site.settings
+        widget.uploads.maxBytes = min(widget.uploads.maxBytes, services.config.maxUploadBytes)  // what uploads will meet
+        let online = try await services.store.agentsOnline(site, freshAfter: services.clock.now().addingTimeInterval(-PresenceTracker.ttl))
+        return JSONResponse(SettingsReply(
+            siteId: site.id, name: site.name, themeColor: widget.themeColor, position: widget.position, greeting: widget.greeting,
+            replyTime: widget.replyTime, locale: widget.locale, prechat: widget.prechat, csatEnabled: widget.csatEnabled,
+            uploads: widget.uploads, identityRequired: site.identityRequired, agentsOnline: online))
     }
 
     /// `?before=SEQ` pages back through the visitor's current conversation (default: the latest page).
@@ -106,6 +145,30 @@ struct WidgetController {
             VisitorIdentity(orgID: continued.orgID, siteID: continued.siteID, visitorID: continued.visitorID))
         return JSONResponse(IdentityReply(visitorId: continued.visitorID, visitorToken: token.token, expiresAt: token.expiresAt,
                                           verified: verified))
+    }
+
+    /// The pre-chat or offline form: 201 with the lead.
+    @Sendable func leaveLead(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Lead> {
+        let visitor = try context.requireVisitor()
+        guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        let form = try await request.decodeJSON(LeadForm.self, limit: services.config.maxBodyBytes)
+        return JSONResponse(try await services.store.createLead(visitor, draft: try form.draft(for: site.settings)), status: .created)
+    }
+
+    /// CSAT for the visitor's resolved conversation: 201 with the rating, 409 when still open or already rated.
+    @Sendable func rate(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Rating> {
+        let visitor = try context.requireVisitor()
+        guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        guard site.settings.csatEnabled else { throw Problem.forbidden("this site does not ask for ratings") }
+        let body = try await request.decodeJSON(RatingRequest.self, limit: services.config.maxBodyBytes)
+        guard Rating.scores.contains(body.score) else {
+            throw ValidationError(field: "score", reason: "must be an integer from 1 to 5", limit: Rating.scores.upperBound)
+        }
+        let comment = try TextRule(field: "comment", maxLength: 2_000, minLength: 0, allowsNewlines: true).check(optional: body.comment)
+        let rating = try await services.store.rate(visitor, conversationID: body.conversationId, score: body.score,
+                                                   comment: comment?.isEmpty == true ? nil : comment)
+        return JSONResponse(rating, status: .created)
     }
 
     /// CORS preflight: the origin was already admitted by the middleware.

@@ -36,26 +36,7 @@ enum WidgetIdentity {
 
     /// Constant-time comparison (CryptoKit's), so timing reveals nothing about the expected hash.
     static func isValid(hash: String, of id: String, secret: String) -> Bool {
-        guard let code = hexBytes(hash), code.count == SHA256.byteCount else { return false }
+        guard let code = Hex.decode(hash), code.count == SHA256.byteCount else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Data(id.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-    }
-
-    private static func hexBytes(_ text: String) -> Data? {
-        let digits = Array(text.lowercased().utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes = Data(capacity: digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 }

@@ -68,7 +68,3 @@ extension Problem {
         Problem(.conflict, code: "conflict", title: "Conflict with the current state", detail: detail)
     }
 }
-
-extension HTTPField.Name {
-    static let requestID = Self("X-Request-Id")!
-}

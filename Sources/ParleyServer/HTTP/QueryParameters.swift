@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ParleyCore
 
@@ -26,6 +27,15 @@ struct QueryParameters {
                                   limit: range.upperBound)
         }
         return value
+    }
+
+    /// An ISO 8601 date-time (`2026-11-22T10:00:00Z`).
+    func date(_ name: String) throws -> Date? {
+        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let date = ISO8601.parse(String(raw)) else {
+            throw ValidationError(field: name, reason: "must be an ISO 8601 date-time like 2026-11-22T10:00:00Z")
+        }
+        return date
     }
 
     /// Page size: default 25, at most `Limits.pageSize`.

@@ -27,5 +27,6 @@ enum Migrations {
         M004Presence.migration,
         M005VisitorSessions.migration,
         M006VisitorIdentity.migration,
+        M007WidgetFeatures.migration,
     ]
 }

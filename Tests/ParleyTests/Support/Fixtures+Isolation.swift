@@ -203,6 +203,10 @@ struct TenantFixture: Sendable {
     let message: Message
     let note: Message
     let invitation: Invitation
+    /// Left by a visitor through the offline form.
+    let lead: Lead
+    /// Uploaded by the owner into `conversation`.
+    let attachment: ParleyCore.Attachment
     /// A word found only in this tenant's messages.
     let secretWord: String
     let conversationLabel: String
@@ -210,14 +214,15 @@ struct TenantFixture: Sendable {
     /// Values for `OrgScopedRoute` placeholders.
     var placeholders: [String: String] {
         ["org": owner.orgID, "user": agent.userID, "invitation": invitation.id, "site": site.id,
-         "conversation": conversation.id, "message": message.id]
+         "conversation": conversation.id, "message": message.id, "lead": lead.id, "attachment": attachment.id]
     }
 
     /// Every id, name and text of this tenant; none may appear in what another tenant is shown.
     var fingerprints: [String] {
         var values = [owner.orgID, orgName, orgSlug, owner.userID, owner.email, agent.userID, agent.email,
                       site.id, site.name, site.siteKey, invitation.id, invitation.email, secretWord, conversationLabel,
-                      message.id, message.body, note.id, note.body]
+                      message.id, message.body, note.id, note.body, lead.id, attachment.id, attachment.filename]
+        values += [lead.name, lead.email, lead.message].compactMap { $0 }
         values += site.allowedOrigins
         if let secret = site.identitySecret { values.append(secret) }
         for conversation in [conversation, assigned] {
@@ -239,7 +244,7 @@ struct TenantFixture: Sendable {
         return [org, "\(org)/members", "\(org)/invitations", "\(org)/sites", "\(org)/sites/\(site.id)",
                 "\(org)/conversations?limit=100", "\(org)/conversations/\(conversation.id)", "\(org)/conversations/\(assigned.id)",
                 "\(org)/conversations/\(conversation.id)/messages?limit=100", "\(org)/conversations/\(assigned.id)/messages?limit=100",
-                "\(org)/search?q=\(secretWord)"]
+                "\(org)/search?q=\(secretWord)", "\(org)/leads?limit=100"]
     }
 }
 
@@ -284,9 +289,22 @@ extension TestAPI {
         #expect(invited.status == .created)
         let invitation = try decode(CreatedInvitation.self, invited).invitation
 
+        let origin = site.allowedOrigins[0]
+        let visitor = try await visitorSession(site, origin: origin)
+        let left = try await request(.post, "/api/v1/widget/\(site.siteKey)/leads", json: [
+            "source": "offline", "name": "\(label) Lead \(tag)", "email": "lead-\(tag)@\(label)-\(tag).example",
+            "message": "\(label) lead asks about \(secretWord)",
+        ], token: visitor.visitorToken, headers: [.origin: origin])
+        #expect(left.status == .created, "fixture: leaving a lead: \(left.text)")
+        let uploaded = try await request(.post, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversation.id)/uploads?filename=\(label)-file-\(tag).txt",
+                                         raw: .init(string: "\(label) file about \(secretWord)"), token: owner.accessToken)
+        #expect(uploaded.status == .created, "fixture: uploading a file: \(uploaded.text)")
+        let attachment = try #require(try decode(Message.self, uploaded).attachment)
+
         return TenantFixture(label: label, owner: owner, agent: agent, orgName: org.name, orgSlug: org.slug, site: site,
                              conversation: try await conversationSeenByOwner(owner, conversation.id), assigned: assigned,
-                             message: message, note: note, invitation: invitation, secretWord: secretWord,
+                             message: message, note: note, invitation: invitation, lead: try decode(Lead.self, left),
+                             attachment: attachment, secretWord: secretWord,
                              conversationLabel: conversationLabel)
     }
 
