@@ -18,15 +18,18 @@ public struct EphemeralSignal: Codable, Sendable, Equatable {
     public let inbox: Bool?
     /// For members only: never handed to a visitor's socket.
     public let membersOnly: Bool?
+    /// For the organization's visitor sockets only (agent availability), not for members.
+    public let visitors: Bool?
 
     public init(orgID: String, conversationID: String?, senderSinkID: String, text: String, inbox: Bool = false,
-                membersOnly: Bool = false) {
+                membersOnly: Bool = false, visitors: Bool = false) {
         self.orgID = orgID
         self.conversationID = conversationID
         self.senderSinkID = senderSinkID
         self.text = text
         self.inbox = inbox
         self.membersOnly = membersOnly
+        self.visitors = visitors
     }
 }
 

@@ -20,8 +20,16 @@ public final class Hub: Sendable {
     private struct Topics {
         var conversations: [String: [ObjectIdentifier: any FrameSink]] = [:]
         var inboxes: [String: [ObjectIdentifier: any FrameSink]] = [:]
-        /// Each connection's conversation keys and inbox organizations, so leaving is O(own topics).
-        var joined: [ObjectIdentifier: (conversations: Set<String>, inboxes: Set<String>)] = [:]
+        /// Every visitor socket of an organization (told when agents come and go).
+        var lobbies: [String: [ObjectIdentifier: any FrameSink]] = [:]
+        /// Each connection's topics, so leaving is O(own topics).
+        var joined: [ObjectIdentifier: Joined] = [:]
+    }
+
+    private struct Joined {
+        var conversations: Set<String> = []
+        var inboxes: Set<String> = []
+        var lobby: String?
     }
 
     private let topics = Mutex(Topics())
@@ -35,7 +43,7 @@ public final class Hub: Sendable {
         let id = ObjectIdentifier(sink)
         topics.withLock { topics in
             topics.conversations[key, default: [:]][id] = sink
-            topics.joined[id, default: ([], [])].conversations.insert(key)
+            topics.joined[id, default: Joined()].conversations.insert(key)
         }
     }
 
@@ -53,7 +61,7 @@ public final class Hub: Sendable {
         let id = ObjectIdentifier(sink)
         topics.withLock { topics in
             topics.inboxes[orgID, default: [:]][id] = sink
-            topics.joined[id, default: ([], [])].inboxes.insert(orgID)
+            topics.joined[id, default: Joined()].inboxes.insert(orgID)
         }
     }
 
@@ -65,6 +73,15 @@ public final class Hub: Sendable {
         }
     }
 
+    /// Joins the organization's visitor sockets (a visitor socket, once, when it opens).
+    public func joinLobby(_ sink: any FrameSink, orgID: String) {
+        let id = ObjectIdentifier(sink)
+        topics.withLock { topics in
+            topics.lobbies[orgID, default: [:]][id] = sink
+            topics.joined[id, default: Joined()].lobby = orgID
+        }
+    }
+
     /// Forgets the connection everywhere (on close).
     public func remove(_ sink: any FrameSink) {
         let id = ObjectIdentifier(sink)
@@ -72,6 +89,7 @@ public final class Hub: Sendable {
             guard let joined = topics.joined.removeValue(forKey: id) else { return }
             for key in joined.conversations { Self.leave(&topics.conversations, key, id) }
             for orgID in joined.inboxes { Self.leave(&topics.inboxes, orgID, id) }
+            if let orgID = joined.lobby { Self.leave(&topics.lobbies, orgID, id) }
         }
     }
 
@@ -98,9 +116,11 @@ public final class Hub: Sendable {
     }
 
     /// Hands an ephemeral signal to the conversation's subscribers (and the inbox subscribers when it
-    /// has no conversation or asks for them), except its sender; members-only signals skip visitors.
+    /// has no conversation or asks for them), except its sender; members-only signals skip visitors;
+    /// visitor signals go to the organization's visitor sockets alone.
     public func deliver(_ signal: EphemeralSignal) {
         let targets = topics.withLock { topics in
+            if signal.visitors == true { return Array((topics.lobbies[signal.orgID] ?? [:]).values) }
             var sinks = signal.conversationID.flatMap { topics.conversations[Self.key(signal.orgID, $0)] } ?? [:]
             if signal.conversationID == nil || signal.inbox == true {
                 sinks.merge(topics.inboxes[signal.orgID] ?? [:]) { first, _ in first }

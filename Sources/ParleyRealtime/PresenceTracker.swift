@@ -34,6 +34,7 @@ public final class PresenceTracker: Sendable {
         }
         if let change = try await store.setPresence(scope, connectionID: connectionID, status: status, freshAfter: freshAfter) {
             try await announce(change, from: connectionID)
+            try await announceAvailability(orgID: change.orgID)
         }
     }
 
@@ -61,6 +62,7 @@ public final class PresenceTracker: Sendable {
         try await store.heartbeatPresence(connectionIDs: Array(local.withLock { $0 }))
         let gone = try await store.sweepPresence(staleBefore: freshAfter)
         for change in gone.members { try await announce(change, from: "") }
+        for orgID in Set(gone.members.map(\.orgID)) { try await announceAvailability(orgID: orgID) }
         for visitor in gone.visitors { try await announce(visitor, from: "") }
     }
 
@@ -76,6 +78,17 @@ public final class PresenceTracker: Sendable {
                 logger.error("presence upkeep failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// `{"type":"agents","online":…}`: whether any agent of the organization is online, for its
+    /// visitors' widgets (sent when a visitor socket opens and after every agent change).
+    public func availabilityFrame(orgID: String) async throws -> String {
+        #"{"type":"agents","online":\#(try await store.agentsOnline(orgID: orgID, freshAfter: freshAfter))}"#
+    }
+
+    private func announceAvailability(orgID: String) async throws {
+        try await bus.publish(EphemeralSignal(orgID: orgID, conversationID: nil, senderSinkID: "",
+                                              text: try await availabilityFrame(orgID: orgID), visitors: true))
     }
 
     private func announce(_ change: ParleyStore.PresenceChange, from connectionID: String) async throws {

@@ -87,10 +87,10 @@ extension ParleyStore {
 
     /// Whether any member of the site's organization is online (not away) right now: the widget
     /// offers the offline form when nobody is.
-    public func agentsOnline(_ site: WidgetSite, freshAfter: Date) async throws -> Bool {
+    public func agentsOnline(orgID: String, freshAfter: Date) async throws -> Bool {
         try await engine.read { db in
             try await db.raw("""
-                SELECT 1 AS one FROM presence WHERE org_id = \(bind: site.orgID) AND is_visitor = \(bind: false)
+                SELECT 1 AS one FROM presence WHERE org_id = \(bind: orgID) AND is_visitor = \(bind: false)
                 AND status = \(bind: PresenceStatus.online.rawValue) AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter)) LIMIT 1
                 """).first()
         } != nil

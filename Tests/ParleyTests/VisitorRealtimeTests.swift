@@ -105,6 +105,7 @@ struct VisitorRealtimeTests {
             let foreign = try await api.startConversation(stranger, site: try await api.createSite(stranger), message: "elsewhere")
             let session = try await api.visitorSession(site)
             try await api.visitorSocket(session) { visitor in
+                _ = try await visitor.frames { $0["type"] as? String == "agents" }  // sent to every visitor socket on connect
                 for conversationID in [theirs, foreign.id] {
                     for (id, command) in [
                         ("sub", ["type": "subscribe", "conversation_id": conversationID, "after_seq": 0] as [String: any Sendable]),
@@ -162,6 +163,36 @@ struct VisitorRealtimeTests {
                 while try await visitor.next() != nil {}
             }
             #expect(close?.closeCode == .unknown(4001))
+        }
+    }
+
+    @Test("a visitor's widget hears whether any agent is online: on connect and whenever that changes, never about another organization",
+          arguments: Backend.allCases)
+    func agentAvailability(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let stranger = try await api.signUp(org: "Stranger")
+            let site = try await api.widgetSite(owner)
+            let session = try await api.visitorSession(site)
+            try await api.visitorSocket(session) { visitor in
+                let shared = SharedProbe(visitor)
+                let first = try await shared.probe.frames { $0["type"] as? String == "agents" }
+                #expect(first.last?["online"] as? Bool == false)
+
+                try await api.socket(stranger) { _ in }  // another organization's agent comes and goes
+                try await api.socket(owner) { agent in
+                    let online = try await shared.probe.frames { $0["type"] as? String == "agents" }
+                    #expect(online.count == 1, "nothing about the stranger's agent: \(online)")
+                    #expect(online.last?["online"] as? Bool == true)
+                    _ = try await agent.command("away", ["type": "presence", "status": "away"])
+                    let away = try await shared.probe.frames { $0["type"] as? String == "agents" }
+                    #expect(away.last?["online"] as? Bool == false, "an agent who is away does not count")
+                    _ = try await agent.command("back", ["type": "presence", "status": "online"])
+                    #expect(try await shared.probe.frames { $0["type"] as? String == "agents" }.last?["online"] as? Bool == true)
+                }
+                let gone = try await shared.probe.frames { $0["type"] as? String == "agents" }
+                #expect(gone.last?["online"] as? Bool == false)
+            }
         }
     }
 }

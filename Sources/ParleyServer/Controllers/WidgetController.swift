@@ -103,7 +103,7 @@ struct WidgetController {
         guard let site = context.widgetSite else { throw Problem.notFound("site") }
         var widget = site.settings
         widget.uploads.maxBytes = min(widget.uploads.maxBytes, services.config.maxUploadBytes)  // what uploads will meet
-        let online = try await services.store.agentsOnline(site, freshAfter: services.clock.now().addingTimeInterval(-PresenceTracker.ttl))
+        let online = try await services.store.agentsOnline(orgID: site.orgID, freshAfter: services.clock.now().addingTimeInterval(-PresenceTracker.ttl))
         return JSONResponse(SettingsReply(
             siteId: site.id, name: site.name, themeColor: widget.themeColor, position: widget.position, greeting: widget.greeting,
             replyTime: widget.replyTime, locale: widget.locale, prechat: widget.prechat, csatEnabled: widget.csatEnabled,

@@ -91,6 +91,10 @@ struct RealtimeGateway: Sendable {
             try await presence.set(scope, connectionID: session.sinkID, status: online ? .online : .offline)
         case .visitor(let visitor):
             try await presence.set(visitor, connectionID: session.sinkID, online: online, page: page)
+            if online {
+                hub.joinLobby(session, orgID: visitor.orgID)
+                session.receiveEphemeral(ByteBuffer(string: try await presence.availabilityFrame(orgID: visitor.orgID)))
+            }
         }
     }
 
