@@ -14,6 +14,9 @@
 #      started once on SQLite and once on PostgreSQL and fuzzed with
 #      schemathesis against its own /openapi.json (with {org} pinned to the
 #      seeded demo organization).
+#   4. Browser tests: scripts/browser-tests.sh (the widget in headless Chromium, provisioning
+#      chromium, chromedriver, tsc and selenium itself) once on SQLite and once on a fresh
+#      PostgreSQL database; artifacts in .test-artifacts/browser-<db>/.
 #   Finally a per-stage summary, and the line `N passed, M failed` when it can
 #   be computed honestly (see print_summary_counts).
 #
@@ -32,6 +35,8 @@
 #   PARLEY_TEST_SKIP_CONTRACT=1
 #                              Skip the schemathesis stage (reported as SKIPPED
 #                              in the summary; never set by CI).
+#   PARLEY_TEST_SKIP_BROWSER=1
+#                              Skip the browser tests (reported as SKIPPED; never set by CI).
 #   PARLEY_CONTRACT_SEED       schemathesis seed (default: fixed, so CI runs are
 #                              reproducible); `random` passes no seed.
 #   PARLEY_CONTRACT_TIMEOUT    hard wall-clock limit in seconds for one
@@ -44,6 +49,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 ART="$ROOT/.test-artifacts/test-run"
 VENV="$ROOT/.build/test-venv"
@@ -60,15 +67,6 @@ CONTRACT_EXCLUDE_ARGS=(
   --exclude-path-regex '^/api/v1/auth/logout'
 )
 
-log() { printf '%s\n' "$*"; }
-stage() { printf '\n==> %s\n' "$*"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-
-is_root() { [[ "$(id -u)" -eq 0 ]]; }
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # ---------------------------------------------------------------------------
 # State for cleanup
@@ -78,7 +76,6 @@ PG_TMP=""            # throwaway cluster: $PG_TMP/data, $PG_TMP/sock
 PG_BIN=""
 PG_OS_USER=""        # set when the cluster runs as another OS user (root case)
 PG_STARTED=0
-SERVER_PID=""
 CONTRACT_DBS_TO_DROP=()   # only used with an externally supplied URL
 
 as_pg() {
@@ -90,17 +87,9 @@ as_pg() {
 }
 
 stop_server() {
-  local pid="$SERVER_PID"
-  [[ -n "$pid" ]] || return 0
+  [[ -n "$SERVER_PID" ]] || return 0
+  stop_pid "$SERVER_PID"
   SERVER_PID=""
-  kill -TERM "$pid" 2>/dev/null || return 0
-  local i
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
 }
 
 # shellcheck disable=SC2317  # invoked via trap
@@ -127,27 +116,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------
-# Tools
+# PostgreSQL binaries
 # ---------------------------------------------------------------------------
-APT_UPDATED=0
-apt_install() {
-  if ((!APT_UPDATED)); then
-    apt-get update
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
-}
-
-# need_cmd COMMAND DEBIAN_PACKAGE
-need_cmd() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if is_root && command -v apt-get >/dev/null 2>&1; then
-    log "$1 not found; installing Debian package $2"
-    apt_install "$2"
-    command -v "$1" >/dev/null 2>&1 && return 0
-  fi
-  die "'$1' is required; install the Debian package '$2' (apt-get install $2)"
-}
 
 # Prints the directory holding initdb, pg_ctl and postgres: the one of the
 # initdb found on PATH first, else the highest /usr/lib/postgresql/N/bin.
@@ -261,17 +231,18 @@ EOF
   log "PostgreSQL ready: PARLEY_TEST_DATABASE_URL=$PARLEY_TEST_DATABASE_URL"
 }
 
-# A fresh database for the server's PostgreSQL contract run; sets CONTRACT_DB_URL.
-# (Not called in a command substitution: CONTRACT_DBS_TO_DROP must persist.)
-CONTRACT_DB_URL=""
-create_contract_database() {
-  local name="parley_contract_$$"
+# create_server_database PURPOSE: a fresh database for a server run (the contract check, the
+# browser tests); sets SERVER_DB_URL. (Not called in a command substitution: CONTRACT_DBS_TO_DROP
+# must persist.)
+SERVER_DB_URL=""
+create_server_database() {
+  local name="parley_$1_$$"
   "$PSQL" -X -q -v ON_ERROR_STOP=1 "$PARLEY_TEST_DATABASE_URL" \
     -c "CREATE DATABASE \"$name\"" >/dev/null || return 1
   if ((!PG_STARTED)); then
     CONTRACT_DBS_TO_DROP+=("$name")
   fi
-  CONTRACT_DB_URL="$(python3 - "$PARLEY_TEST_DATABASE_URL" "$name" <<'PY'
+  SERVER_DB_URL="$(python3 - "$PARLEY_TEST_DATABASE_URL" "$name" <<'PY'
 import sys, urllib.parse
 u = urllib.parse.urlsplit(sys.argv[1])
 print(urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + sys.argv[2], u.query, u.fragment)))
@@ -291,16 +262,7 @@ ensure_schemathesis() {
     log "schemathesis $have (reusing $VENV)"
     return 0
   fi
-  if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    if ! python3 -m venv "$VENV"; then
-      is_root || die "python3 -m venv failed; install the Debian package 'python3-venv'"
-      rm -rf "$VENV"
-      apt_install python3-venv
-      python3 -m venv "$VENV"
-    fi
-  fi
+  make_venv "$VENV"
   log "installing schemathesis==$SCHEMATHESIS_VERSION into $VENV"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 }
@@ -311,63 +273,23 @@ ensure_schemathesis() {
 # run_contract sqlite|postgres ; returns non-zero on any failure.
 run_contract() {
   local db="$1"
-  local port data server_log base i code
-  port="$(free_port)"
+  local data server_log base
   data="$(mktemp -d "$WORK/contract-$db.XXXXXX")"
   server_log="$ART/server-$db.log"
-  base="http://127.0.0.1:$port"
 
-  if [[ ! -x "$SERVER_BIN" ]]; then
-    log "error: server binary $SERVER_BIN not found (swift build should have produced it)"
-    return 1
-  fi
-
-  local -a env_args=(-u DATABASE_URL PARLEY_LOGIN_MAX_FAILURES=1000000)
+  local -a env_args=(PARLEY_LOGIN_MAX_FAILURES=1000000)
   if [[ "$db" == postgres ]]; then
-    create_contract_database || {
+    create_server_database contract || {
       log "error: could not create a database for the contract check"
       return 1
     }
-    env_args+=("DATABASE_URL=$CONTRACT_DB_URL")
-    log "server database: $CONTRACT_DB_URL"
+    env_args+=("DATABASE_URL=$SERVER_DB_URL")
+    log "server database: $SERVER_DB_URL"
   fi
-
-  env "${env_args[@]}" "$SERVER_BIN" serve --host 127.0.0.1 --port "$port" --data-dir "$data" \
-    >"$server_log" 2>&1 </dev/null &
-  SERVER_PID=$!
-  log "started parley serve (pid $SERVER_PID) on $base, log: ${server_log#"$ROOT"/}"
-
-  code=""
-  for ((i = 0; i < 120; i++)); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "error: server exited before becoming ready; log:"
-      tail -n 100 "$server_log" | sed 's/^/  | /'
-      SERVER_PID=""
-      return 1
-    fi
-    code="$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$base/ready" 2>/dev/null || true)"
-    [[ "$code" == 200 ]] && break
-    sleep 0.5
-  done
-  if [[ "$code" != 200 ]]; then
-    log "error: GET /ready did not return 200 within 60 s (last status: ${code:-none}); server log:"
-    tail -n 100 "$server_log" | sed 's/^/  | /'
-    stop_server
-    return 1
-  fi
-  log "server ready"
+  start_parley_server "$SERVER_BIN" "$server_log" "$data" "${env_args[@]}" || { stop_server; return 1; }
+  base="$SERVER_BASE"
 
   local creds="$data/initial-credentials.json" body resp status token
-  for ((i = 0; i < 20; i++)); do
-    [[ -s "$creds" ]] && break
-    sleep 0.25
-  done
-  if [[ ! -s "$creds" ]]; then
-    log "error: $creds was not written by the server; server log:"
-    tail -n 50 "$server_log" | sed 's/^/  | /'
-    stop_server
-    return 1
-  fi
   body="$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(json.dumps({"email": d["email"], "password": d["password"]}))' "$creds")" || {
@@ -600,12 +522,53 @@ else
   fi
 fi
 
+# The widget in headless Chromium, once per database (scripts/browser-tests.sh); its own
+# "N passed, M failed" line is added to the totals.
+browser_passed=0
+browser_failed=0
+if [[ "${PARLEY_TEST_SKIP_BROWSER:-}" == 1 ]]; then
+  stage "Browser tests: SKIPPED (PARLEY_TEST_SKIP_BROWSER=1)"
+  record "browser tests" "SKIPPED (PARLEY_TEST_SKIP_BROWSER=1)"
+else
+  for db in sqlite postgres; do
+    stage "Browser tests ($db)"
+    browser_args=()
+    if [[ "$db" == postgres ]]; then
+      if create_server_database browser; then
+        browser_args=(--database-url "$SERVER_DB_URL")
+      else
+        record "browser tests ($db)" "FAILED (could not create a database)"
+        browser_failed=$((browser_failed + 1))
+        FAILED=1
+        continue
+      fi
+    fi
+    browser_rc=0
+    PARLEY_BROWSER_ARTIFACTS="$ROOT/.test-artifacts/browser-$db" ./scripts/browser-tests.sh "${browser_args[@]}" 2>&1 |
+      tee "$ART/browser-$db.log" || browser_rc=$?
+    totals="$(tail -n 1 "$ART/browser-$db.log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' || true)"
+    if [[ -n "$totals" ]]; then
+      read -r bp _ bf _ <<<"$totals"
+      browser_passed=$((browser_passed + bp))
+      browser_failed=$((browser_failed + bf))
+    elif ((browser_rc != 0)); then
+      browser_failed=$((browser_failed + 1))
+    fi
+    if ((browser_rc == 0)); then
+      record "browser tests ($db)" PASSED
+    else
+      record "browser tests ($db)" "FAILED (exit $browser_rc)"
+      FAILED=1
+    fi
+  done
+fi
+
 stage "Summary"
 for i in "${!STAGE_NAMES[@]}"; do
   printf '  %-28s %s\n' "${STAGE_NAMES[$i]}" "${STAGE_RESULTS[$i]}"
 done
-# The closing line counts every swift test case plus each contract check run
-# (one per database backend) as one test. It is printed only when the swift
+# The closing line counts every swift test case, each contract check run (one
+# per database backend) and every browser test case as one test. It is printed only when the swift
 # test numbers could be read reliably (see swift_test_counts); otherwise
 # swift test's own summary above stands.
 if [[ -n "$swift_counts" ]]; then
@@ -614,7 +577,7 @@ if [[ -n "$swift_counts" ]]; then
     log "  (swift test exited $swift_rc without a failing test case; no totals line)"
   else
     ((ss > 0)) && log "  swift test cases skipped: $ss"
-    printf '%d passed, %d failed\n' "$((sp + contract_passed))" "$((sf + contract_failed))"
+    printf '%d passed, %d failed\n' "$((sp + contract_passed + browser_passed))" "$((sf + contract_failed + browser_failed))"
   fi
 fi
 exit "$FAILED"
