@@ -41,7 +41,7 @@ public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<
 
     // The widget's routes answer the site's allowed origins only, and render their own errors so
     // that those carry the CORS headers too.
-    let widget = api.group("widget/:site_key").add(middleware: WidgetOriginMiddleware(store: services.store))
+    let widget = api.group("widget/:site_key").add(middleware: WidgetOriginMiddleware(store: services.store, ownOrigin: services.config.baseURL))
         .add(middleware: ProblemMiddleware())
     let widgetController = WidgetController(services: services)
     widgetController.addPublicRoutes(to: widget)

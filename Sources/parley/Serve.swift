@@ -48,6 +48,7 @@ struct Serve: AsyncParsableCommand {
                 "  email:     \(firstRun.email)",
                 "  password:  \(firstRun.password)",
                 "  site key:  \(firstRun.siteKey)",
+                "  widget:    \(url)/widget/demo.html?site=\(firstRun.siteKey)",
                 "  (saved in \(config.dataDirectory)/initial-credentials.json)",
             ]
         }

@@ -54,6 +54,19 @@ struct WidgetAPITests {
             let missing = try await api.request(.post, path, json: [String: String]())
             #expect(try api.problem(missing).type == "urn:parley:problem:origin-required")
 
+            // A same-origin GET carries no Origin; the browser's Sec-Fetch-Site stands for Parley's own origin.
+            let sameOrigin: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]
+            let notOwnSite = try await api.request(.get, "/api/v1/widget/\(site.siteKey)/settings", headers: sameOrigin)
+            #expect(try api.problem(notOwnSite).type == "urn:parley:problem:origin-not-allowed")
+            let own = api.runtime.services.config.baseURL
+            let ownSite = try await api.createSite(owner, name: "Demo", origins: [own])
+            let demo = try await api.request(.get, "/api/v1/widget/\(ownSite.siteKey)/settings", headers: sameOrigin)
+            #expect(demo.status == .ok)
+            #expect(demo.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == own)
+            let crossSite = try await api.request(.get, "/api/v1/widget/\(ownSite.siteKey)/settings",
+                                                  headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(crossSite.status == .forbidden)
+
             let unknownSite = try await api.request(.post, "/api/v1/widget/pk_nosuchkey/sessions", json: [String: String](),
                                                     headers: [.origin: "https://example.com"])
             #expect(unknownSite.status == .notFound)

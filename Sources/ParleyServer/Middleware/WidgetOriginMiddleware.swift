@@ -6,14 +6,18 @@ import ParleyStore
 /// For the public widget API under `/widget/{site_key}`: finds the site by its key and admits only
 /// requests whose `Origin` is one of the site's allowed origins, answering them with CORS headers
 /// for that origin alone. A page elsewhere cannot use a site's key; a missing Origin (not a
-/// browser) is refused too, so the rule is the same for every caller.
+/// browser) is refused too, so the rule is the same for every caller. Browsers leave Origin out of
+/// same-origin GETs: those are recognised by `Sec-Fetch-Site: same-origin` (which page scripts
+/// cannot set) and stand for Parley's own origin, as on its demo page.
 struct WidgetOriginMiddleware: RouterMiddleware {
     typealias Context = ParleyRequestContext
     let store: ParleyStore
+    /// This server's public origin (`PARLEY_PUBLIC_URL`, else its listening address).
+    let ownOrigin: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let site = try await Self.site(key: context.parameters.get("site_key"), store: store)
-        let origin = try Self.admittedOrigin(request.headers, for: site)
+        let origin = try Self.admittedOrigin(request.headers, for: site, ownOrigin: ownOrigin)
         var context = context
         context.widgetSite = site
         context.attribute("org_id", site.orgID)
@@ -29,8 +33,9 @@ struct WidgetOriginMiddleware: RouterMiddleware {
     }
 
     /// The request's origin in normalized form, if the site allows it; 403 naming the problem otherwise.
-    static func admittedOrigin(_ headers: HTTPFields, for site: WidgetSite) throws -> String {
-        let values = headers[values: .origin]
+    static func admittedOrigin(_ headers: HTTPFields, for site: WidgetSite, ownOrigin: String? = nil) throws -> String {
+        var values = headers[values: .origin]
+        if values.isEmpty, headers[values: .secFetchSite] == ["same-origin"], let ownOrigin { values = [ownOrigin] }
         guard let header = values.first else {
             throw Problem(.forbidden, code: "origin-required", title: "Origin required",
                           detail: "the widget API answers pages of the site's allowed origins; the request has no Origin header")
@@ -53,4 +58,5 @@ extension HTTPField.Name {
     static let accessControlAllowHeaders = Self("Access-Control-Allow-Headers")!
     static let accessControlMaxAge = Self("Access-Control-Max-Age")!
     static let xForwardedFor = Self("X-Forwarded-For")!
+    static let secFetchSite = Self("Sec-Fetch-Site")!
 }
