@@ -57,6 +57,7 @@ struct WidgetSettingsTests {
             let cases: [(TestJSON, String)] = [
                 (["theme_color": "red"], "widget.theme_color"),
                 (["theme_color": "#12345g"], "widget.theme_color"),
+                (["theme_color": "#\u{FF21}\u{FF22}\u{FF23}\u{FF24}\u{FF25}\u{FF26}"], "widget.theme_color"),  // full-width A-F
                 (["locale": "xx"], "widget.locale"),
                 (["greeting": .string(String(repeating: "a", count: 501))], "widget.greeting"),
                 (["greeting": "bell\u{07}"], "widget.greeting"),
