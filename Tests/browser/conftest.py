@@ -10,6 +10,7 @@ the server and passes:
 import json
 import os
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-from hostpage import HostPageServer
+from hostpage import HostPageServer, WidgetFilesServer
 from parley_api import AgentSocket, Parley
 from widget_page import BrowserLog, Widget
 
@@ -65,6 +66,27 @@ def foreign_page(base):
     server.close()
 
 
+@pytest.fixture(scope="session")
+def dead_page():
+    """A host page whose widget BASE is a port where nothing listens (the Parley server is down). The
+    port stays bound without listening, so connections are refused and no other process takes it."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        server = HostPageServer(f"http://127.0.0.1:{bound.getsockname()[1]}")
+        yield server
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def files_only_page(base):
+    """A host page whose widget BASE serves the widget's files but answers 404 to /api (WidgetFilesServer)."""
+    files = WidgetFilesServer(base)
+    server = HostPageServer(files.origin)
+    yield server
+    server.close()
+    files.close()
+
+
 @pytest.fixture
 def site(request, parley, host_page):
     """A fresh site per test (its own visitors and conversations) allowing only the host page's origin."""
@@ -82,8 +104,8 @@ def _slug(name):
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 
 
-@pytest.fixture
-def driver(request, artifacts):
+def _new_browser():
+    """Headless Chromium with a fresh profile (its own storage and cache)."""
     options = Options()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for flag in CHROMIUM_FLAGS:
@@ -95,11 +117,29 @@ def driver(request, artifacts):
     browser.set_page_load_timeout(20)
     browser.set_script_timeout(10)
     browser.console_log = BrowserLog(browser)
-    yield browser
+    return browser
+
+
+def _finish(request, browser, stem):
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
-        _dump_failure(browser, artifacts / f"FAILED-{_slug(request.node.name)}")
+        _dump_failure(browser, stem)
     browser.quit()
+
+
+@pytest.fixture
+def driver(request, artifacts):
+    browser = _new_browser()
+    yield browser
+    _finish(request, browser, artifacts / f"FAILED-{_slug(request.node.name)}")
+
+
+@pytest.fixture
+def second_driver(request, artifacts):
+    """Another browser with its own fresh profile: the same person on another device."""
+    browser = _new_browser()
+    yield browser
+    _finish(request, browser, artifacts / f"FAILED-{_slug(request.node.name)}-second")
 
 
 def _dump_failure(browser, stem):
@@ -129,9 +169,11 @@ def widget(driver):
 
 @pytest.fixture
 def load(driver, host_page):
-    """load(site, csp="strict", css="plain"): opens the host page embedding that site's widget."""
-    def load_page(site, csp="strict", css="plain", page=None):
-        driver.get((page or host_page).url(site["site_key"], csp=csp, css=css))
+    """load(site, csp="strict", css="plain", page=None, browser=None, **options): opens the host page
+    embedding that site's widget (options: lang, locale, js; see hostpage.py) in `browser` (the
+    test's driver by default)."""
+    def load_page(site, csp="strict", css="plain", page=None, browser=None, **options):
+        (browser or driver).get((page or host_page).url(site["site_key"], csp=csp, css=css, **options))
     return load_page
 
 

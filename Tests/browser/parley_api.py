@@ -94,6 +94,10 @@ class Parley:
                 f"server: GET settings shows {key}={settings.get(key)!r} after PATCH set {value!r}")
         return settings
 
+    def site(self, site):
+        """GET sites/{id}: as the owner, with `identity_secret`."""
+        return self.call("GET", self.org_path(f"sites/{site['id']}"), 200, what="GET site").json()
+
     def widget_settings(self, site, origin=None):
         origin = origin or site["allowed_origins"][0]
         return expect(http("GET", f"{self.base}/api/v1/widget/{site['site_key']}/settings", origin=origin),
@@ -107,11 +111,20 @@ class Parley:
         return expect(http("POST", f"{self.base}/api/v1/widget/{site['site_key']}/sessions", json_body=body,
                            origin=origin), 200, 201, what="start a visitor session").json()
 
+    def visitor_call(self, site, method, path, *statuses, what, token=None, json_body=None):
+        """A widget API call (/api/v1/widget/{site_key}/{path}) as a visitor on the site's first origin."""
+        return expect(http(method, f"{self.base}/api/v1/widget/{site['site_key']}/{path}", token=token,
+                           json_body=json_body, origin=site["allowed_origins"][0]), *statuses, what=what).json()
+
     # Conversations
 
     def conversations(self, site):
         return self.call("GET", self.org_path(f"conversations?site={site['id']}&limit=100"), 200,
                          what="list conversations").json()["items"]
+
+    def conversation(self, conversation_id):
+        return self.call("GET", self.org_path(f"conversations/{conversation_id}"), 200,
+                         what="GET conversation").json()
 
     def messages(self, conversation_id):
         return self.call("GET", self.org_path(f"conversations/{conversation_id}/messages?limit=100"), 200,
@@ -131,8 +144,10 @@ class Parley:
         assert link.get("url", "").startswith("/files/"), f"server: attachment link url is {link.get('url')!r}"
         return expect(http("GET", self.base + link["url"]), 200, what="download attachment").body
 
-    def leads(self):
-        return self.call("GET", self.org_path("leads?limit=100"), 200, what="list leads").json()["items"]
+    def leads(self, site=None):
+        """The newest 100 leads of the organization, or of one site."""
+        query = f"&site={site['id']}" if site else ""
+        return self.call("GET", self.org_path(f"leads?limit=100{query}"), 200, what="list leads").json()["items"]
 
 
 class AgentSocket:

@@ -44,3 +44,28 @@ def test_visitor_and_agent_talk_live_and_history_survives_reload(load, site, dri
     assert seqs == sorted(seqs), f"messages not in seq order: {seqs}"
     screenshot("conversation-after-reload")
     console.assert_clean()
+
+
+def test_agent_typing_shows_and_hides(load, site, driver, widget, console, agent, parley):
+    question = f"Is anyone typing? {uuid.uuid4().hex[:8]}"
+    load(site)
+    widget.open()
+    widget.send(question)
+    conversation_id = agent.wait_message(lambda m: m["body"] == question)["conversation_id"]
+    # A live reply first: the widget follows the conversation, so a typing signal has someone to reach.
+    parley.reply(conversation_id, "One moment")
+    widget.wait_body("One moment", "member")
+    assert not widget.is_shown("typing"), "typing shown before any agent typed"
+
+    def typing(state):
+        command = f"typing-{state}-{uuid.uuid4().hex[:6]}"
+        agent.send({"type": "typing", "id": command, "conversation_id": conversation_id, "state": state})
+        agent.wait_for(lambda f: f.get("type") == "ack" and f.get("id") == command, what=f"ack of typing {state}")
+
+    typing("start")
+    widget.wait_shown("typing")
+    assert widget.text("typing").strip() == "Typing…", f"typing line says {widget.text('typing')!r}"
+    typing("stop")
+    # On its own the widget drops a "start" after 8 s; the "stop" must hide it well before that.
+    widget.wait_hidden("typing", timeout=4)
+    console.assert_clean()

@@ -108,6 +108,18 @@ class Widget:
     def attach(self, path):
         self.element("file-input").send_keys(str(path))
 
+    def api(self, name, *args):
+        """Calls window.Parley[name](*args) and waits for its Promise: {"value": ...} when it resolves,
+        {"error": message} when it rejects, {"thrown": message} when the call itself throws."""
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1], name = arguments[0], args = arguments[1];
+            const text = (e) => String(e && e.message || e);
+            let result;
+            try { result = window.Parley[name](...args); } catch (e) { return done({thrown: text(e)}); }
+            Promise.resolve(result).then((value) => done({value: value === undefined ? null : value}),
+                                         (e) => done({error: text(e)}));
+        """, name, list(args))
+
     # Messages
 
     def messages(self):

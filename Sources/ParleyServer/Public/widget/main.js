@@ -203,8 +203,13 @@ export async function start(cfg) {
     history(oldestSeq(get())).catch(warn).finally(() => (loadingOlder = false));
   }
 
+  /** Counts visitor changes (reset, identify, a renewal that names another visitor), so that an
+   * answer arriving after one is recognised as the previous visitor's. */
+  let visitorEpoch = 0;
+
   /** @param {string | null} [conv] the (new) visitor's conversation, if known; history first, then the socket */
   async function reload(conv) {
+    visitorEpoch++;
     readSent = 0;
     set({ items: get().items.filter((x) => x.pending), ranks: {}, conv: conv || null, lastSeq: 0, readBy: 0,
       older: false, csat: '', typing: false });
@@ -221,6 +226,7 @@ export async function start(cfg) {
     flushing = true;
     while (outbox.length && sock.open) {
       const m = outbox[0];
+      const epoch = visitorEpoch;
       const ack = await sock.send({ type: 'send', ...m }).catch((e) => {
         if (/^(offline|timeout|rate-limited)$/.test(e.code)) return e.code;
         set(dropPending(get(), m.client_id, false)); // refused: say why, leave it marked as not sent
@@ -230,6 +236,7 @@ export async function start(cfg) {
         if (ack !== 'offline') setTimeout(flush, 3000);
         break;
       }
+      if (epoch !== visitorEpoch) break; // the previous visitor's answer: not this visitor's conversation
       outbox.shift();
       if (ack) confirmed(ack.message);
     }
