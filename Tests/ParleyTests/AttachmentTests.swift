@@ -138,6 +138,25 @@ struct AttachmentTests {
             #expect(try await api.download(link).status == .notFound)
         }
     }
+
+    @Test("uploads and leads count against the widget's per-address limit; a refused upload keeps nothing", arguments: Backend.allCases)
+    func uploadLimits(_ backend: Backend) async throws {
+        try await withParley(backend, configure: { config in
+            config.widgetAddressBurst = 3
+            config.widgetAddressRate = 0.01
+        }) { api in
+            let owner = try await api.signUp()
+            let site = try await api.createSite(owner)
+            let visitor = try await api.visitorSession(site)  // the first of the three
+            #expect(try await api.visitorUpload(site, visitor, SampleFile.png, filename: "one.png").status == .created)
+            let lead = try await api.widget(.post, site, "leads", as: visitor, json: ["source": "offline", "email": "a@example.com", "message": "hi"])
+            #expect(lead.status == .created)
+            let refused = try await api.visitorUpload(site, visitor, SampleFile.png, filename: "two.png")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] != nil)
+            #expect(try storedFiles(api, owner).count == 1)
+        }
+    }
 }
 
 /// The attachment files on disk for the account's organization.
