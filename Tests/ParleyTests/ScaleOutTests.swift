@@ -85,6 +85,10 @@ struct ScaleOutTests {
                             if body == "m0" {
                                 try await outbound.write(.text(
                                     #"{"type":"send","id":"reply","conversation_id":"\#(conversation)","body":"reply from B"}"#))
+                            }
+                            // Receipts are live-only (they have no sequence to replay by), so the agent reads once the
+                            // visitor is surely subscribed: it sends m1 only after its subscription was acked.
+                            if body == "m1" {
                                 try await outbound.write(.text(#"{"type":"read","id":"read","conversation_id":"\#(conversation)","seq":\#(seq)}"#))
                             }
                             if body == "m\(total - 1)" { return }

@@ -178,6 +178,8 @@ final class RealtimeSession: FrameSink {
             reply(ServerFrame.error(command.id, code: error.code, message: error.message))
         } catch let error as ParticipantRevoked {
             throw error
+        } catch is CancellationError {
+            return  // the socket is closing (the client left, or the server is stopping): nobody to answer
         } catch {
             let problem = ProblemMapping.problem(for: error) ?? ProblemMapping.internalError
             if problem.status == .internalServerError {
