@@ -78,18 +78,11 @@ extension ParleyStore {
 
     /// One page of the organization's leads, newest first.
     public func leads(_ scope: TenantScope, filter: LeadFilter, cursor: String?, limit: Int) async throws -> Page<Lead> {
-        let after = try ActivityCursor.decode(cursor, idPrefix: "led")
-        var keyset = leadConditions(scope, filter)
-        if let after {
-            keyset.append("(created_at < \(bind: after.lastActivityAt) OR (created_at = \(bind: after.lastActivityAt) AND id < \(bind: after.id)))")
+        var conditions = leadConditions(scope, filter)
+        if let after = try ActivityCursor.decode(cursor, idPrefix: "led") {
+            conditions.append("(created_at, id) < (\(bind: after.lastActivityAt), \(bind: after.id))")
         }
-        let conditions = keyset
-        let rows = try await engine.read { db in
-            try await db.raw("""
-                SELECT \(Self.leadColumns) FROM leads WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(limit + 1))
-                """).all(decoding: LeadRow.self, with: self.rowDecoder)
-        }
+        let rows = try await leadRows(conditions, limit: limit + 1)
         let items = rows.prefix(limit).map(\.lead)
         let next = rows.count > limit ? rows[limit - 1] : nil
         return Page(items: items, nextCursor: next.map { ActivityCursor(lastActivityAt: $0.createdAt, id: $0.id).encoded })
@@ -97,13 +90,16 @@ extension ParleyStore {
 
     /// Every lead matching the filter (newest first, at most `limit`), for export.
     public func allLeads(_ scope: TenantScope, filter: LeadFilter, limit: Int) async throws -> [Lead] {
-        let conditions = leadConditions(scope, filter)
-        return try await engine.read { db in
+        try await leadRows(leadConditions(scope, filter), limit: limit).map(\.lead)
+    }
+
+    private func leadRows(_ conditions: [SQLQueryString], limit: Int) async throws -> [LeadRow] {
+        try await engine.read { db in
             try await db.raw("""
                 SELECT \(Self.leadColumns) FROM leads WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(limit))
+                ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
                 """).all(decoding: LeadRow.self, with: self.rowDecoder)
-        }.map(\.lead)
+        }
     }
 
     /// Deleting contact details is an admin's decision (data-protection requests).

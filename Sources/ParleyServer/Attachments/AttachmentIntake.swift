@@ -19,10 +19,10 @@ struct AttachmentIntake {
     func receive(_ request: Request, orgID: String, rules: Rules) async throws -> StoredAttachment {
         let query = QueryParameters(request: request)
         guard let rawName = try query.string("filename", maxLength: 1_000) else {
-            throw Problem.validation(ValidationError(field: "filename", reason: "is required (the file's name, URL-encoded)"))
+            throw ValidationError(field: "filename", reason: "is required (the file's name, URL-encoded)")
         }
         let bytes = try await Self.readBody(request, maxBytes: rules.maxBytes)
-        guard bytes.readableBytes > 0 else { throw Problem.validation(ValidationError(field: "body", reason: "is empty: send the file's bytes")) }
+        guard bytes.readableBytes > 0 else { throw ValidationError(field: "body", reason: "is empty: send the file's bytes") }
         let kind = try Self.kind(of: bytes, allowed: rules.allowed)
         let id = Identifier.make("att")
         let stored = StoredAttachment(

@@ -28,7 +28,7 @@ struct AttachmentController {
         _ = try await services.store.conversation(scope, id: conversationID)
         let query = QueryParameters(request: request)
         let clientID = try query.string("client_id", maxLength: 64).map(MessageController.clientID)
-        let isPrivate = try query.enumeration("private", as: BooleanFlag.self)?.value ?? false
+        let isPrivate = try query.bool("private") ?? false
         let stored = try await intake.receive(request, orgID: scope.orgID,
                                               rules: .init(maxBytes: services.config.maxUploadBytes, allowed: FileKind.allCases))
         return try await intake.message(for: stored, isPrivate: isPrivate, clientID: clientID) { draft in
@@ -85,10 +85,4 @@ struct AttachmentController {
 extension AttachmentController {
     /// RFC 8187 `attr-char` minus the rarely-safe punctuation: ASCII letters, digits and `.-_~`.
     static let attrChar = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_~")
-}
-
-/// `true` / `false` in a query string.
-enum BooleanFlag: String, CaseIterable {
-    case `true`, `false`
-    var value: Bool { self == .true }
 }

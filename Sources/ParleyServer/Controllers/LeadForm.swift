@@ -28,9 +28,12 @@ struct LeadForm: Decodable {
         }
         switch source {
         case .prechat:
+            let columns = ["name": name, "email": email]
             for field in settings.prechat.fields where field.required {
-                let given = field.name == "name" ? name : field.name == "email" ? email : extra[field.name]
-                if given == nil { throw ValidationError(field: field.name == "name" || field.name == "email" ? field.name : "fields.\(field.name)", reason: "is required") }
+                let isColumn = columns.keys.contains(field.name)
+                if (isColumn ? columns[field.name] ?? nil : extra[field.name]) == nil {
+                    throw ValidationError(field: isColumn ? field.name : "fields.\(field.name)", reason: "is required")
+                }
             }
         case .offline:
             if email == nil { throw ValidationError(field: "email", reason: "is required, so that the team can answer") }

@@ -9,13 +9,11 @@ extension WidgetController {
     /// conversation like any first message).
     @Sendable func upload(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Message> {
         let visitor = try context.requireVisitor()
-        guard let site = context.widgetSite else { throw Problem.notFound("site") }
-        try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        let site = try admitWrite(request, context: context)
         let clientID = try QueryParameters(request: request).string("client_id", maxLength: 64).map(MessageController.clientID)
-        let uploads = site.settings.uploads
         let intake = AttachmentIntake(storage: services.attachmentStorage)
         let stored = try await intake.receive(request, orgID: visitor.orgID, rules: .init(
-            maxBytes: min(uploads.maxBytes, services.config.maxUploadBytes), allowed: uploads.allowedTypes.compactMap(FileKind.init(mimeType:))))
+            maxBytes: uploadLimit(site), allowed: site.settings.uploads.allowedTypes.compactMap(FileKind.init(mimeType:))))
         return try await intake.message(for: stored, isPrivate: false, clientID: clientID) { draft in
             let sent = try await services.store.sendMessage(visitor, draft: draft)
             return (sent.message, sent.created)

@@ -37,20 +37,25 @@ struct WidgetController {
         let verified: Bool
     }
 
-    /// What the widget needs to draw itself: the site's settings, and whether anyone is there.
+    /// What the widget needs to draw itself: the site's settings (their members at the top level),
+    /// and whether anyone is there.
     struct SettingsReply: Encodable, Sendable {
+        let settings: WidgetSettings
         let siteId: String
         let name: String
-        let themeColor: String
-        let position: WidgetSettings.Position
-        let greeting: String?
-        let replyTime: WidgetSettings.ReplyTime?
-        let locale: String?
-        let prechat: WidgetSettings.Prechat
-        let csatEnabled: Bool
-        let uploads: WidgetSettings.Uploads
         let identityRequired: Bool
         let agentsOnline: Bool
+
+        private enum Key: String, CodingKey { case siteId, name, identityRequired, agentsOnline }
+
+        func encode(to encoder: any Encoder) throws {
+            try settings.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(siteId, forKey: .siteId)
+            try c.encode(name, forKey: .name)
+            try c.encode(identityRequired, forKey: .identityRequired)
+            try c.encode(agentsOnline, forKey: .agentsOnline)
+        }
     }
 
     struct RatingRequest: Decodable {
@@ -67,7 +72,9 @@ struct WidgetController {
     func addPublicRoutes(to group: RouterGroup<ParleyRequestContext>) {
         group.post("sessions", use: startSession)
         group.get("settings", use: settings)
-        for path in ["sessions", "settings", "messages", "identify", "leads", "uploads", "rating", "attachments/:attachment/link"] { group.on(RouterPath(path), method: .options, use: preflight) }
+        for path in ["sessions", "settings", "messages", "identify", "leads", "uploads", "rating", "attachments/:attachment/link"] {
+            group.on(RouterPath(path), method: .options, use: preflight)
+        }
     }
 
     func addVisitorRoutes(to group: RouterGroup<ParleyRequestContext>) {
@@ -82,8 +89,7 @@ struct WidgetController {
 
     /// Starts (or resumes, with a known anonymous token) a visitor session. Creates no conversation.
     @Sendable func startSession(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SessionReply> {
-        guard let site = context.widgetSite else { throw Problem.notFound("site") }
-        try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        let site = try admitWrite(request, context: context)
         let body = request.headers[.contentLength] == "0" ? nil
             : try await request.decodeJSON(SessionRequest.self, limit: services.config.maxBodyBytes)
         let presented = try body?.anonymousToken.map(Self.anonymousToken)
@@ -101,13 +107,12 @@ struct WidgetController {
 
     @Sendable func settings(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SettingsReply> {
         guard let site = context.widgetSite else { throw Problem.notFound("site") }
-        var widget = site.settings
-        widget.uploads.maxBytes = min(widget.uploads.maxBytes, services.config.maxUploadBytes)  // what uploads will meet
-        let online = try await services.store.agentsOnline(orgID: site.orgID, freshAfter: services.clock.now().addingTimeInterval(-PresenceTracker.ttl))
-        return JSONResponse(SettingsReply(
-            siteId: site.id, name: site.name, themeColor: widget.themeColor, position: widget.position, greeting: widget.greeting,
-            replyTime: widget.replyTime, locale: widget.locale, prechat: widget.prechat, csatEnabled: widget.csatEnabled,
-            uploads: widget.uploads, identityRequired: site.identityRequired, agentsOnline: online))
+        var settings = site.settings
+        settings.uploads.maxBytes = uploadLimit(site)  // what uploads will meet
+        let online = try await services.store.agentsOnline(orgID: site.orgID,
+                                                           freshAfter: services.clock.now().addingTimeInterval(-PresenceTracker.ttl))
+        return JSONResponse(SettingsReply(settings: settings, siteId: site.id, name: site.name, identityRequired: site.identityRequired,
+                                          agentsOnline: online))
     }
 
     /// `?before=SEQ` pages back through the visitor's current conversation (default: the latest page).
@@ -124,9 +129,7 @@ struct WidgetController {
     /// original when `client_id` was already used.
     @Sendable func send(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Message> {
         let visitor = try context.requireVisitor()
-        if let site = context.widgetSite {
-            try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
-        }
+        try admitWrite(request, context: context)
         let body = try await request.decodeJSON(SendRequest.self, limit: services.config.maxBodyBytes)
         let draft = MessageDraft(body: try Rules.messageBody.check(body.body), isPrivate: false,
                                  clientID: try body.clientId.map(MessageController.clientID))
@@ -150,8 +153,7 @@ struct WidgetController {
     /// The pre-chat or offline form: 201 with the lead.
     @Sendable func leaveLead(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Lead> {
         let visitor = try context.requireVisitor()
-        guard let site = context.widgetSite else { throw Problem.notFound("site") }
-        try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        let site = try admitWrite(request, context: context)
         let form = try await request.decodeJSON(LeadForm.self, limit: services.config.maxBodyBytes)
         return JSONResponse(try await services.store.createLead(visitor, draft: try form.draft(for: site.settings)), status: .created)
     }
@@ -169,6 +171,20 @@ struct WidgetController {
         let rating = try await services.store.rate(visitor, conversationID: body.conversationId, score: body.score,
                                                    comment: comment?.isEmpty == true ? nil : comment)
         return JSONResponse(rating, status: .created)
+    }
+
+    /// Counts a write (session start, message, upload, lead) against the widget's abuse limits for
+    /// the client's address and the site; 429 beyond them.
+    @discardableResult
+    func admitWrite(_ request: Request, context: ParleyRequestContext) throws -> WidgetSite {
+        guard let site = context.widgetSite else { throw Problem.notFound("site") }
+        try services.widgetLimits.admit(site: site, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        return site
+    }
+
+    /// The largest upload a site's visitors may send: the site's limit, within the server's.
+    func uploadLimit(_ site: WidgetSite) -> Int {
+        min(site.settings.uploads.maxBytes, services.config.maxUploadBytes)
     }
 
     /// CORS preflight: the origin was already admitted by the middleware.

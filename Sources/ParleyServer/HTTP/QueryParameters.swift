@@ -29,6 +29,13 @@ struct QueryParameters {
         return value
     }
 
+    /// `true` or `false`.
+    func bool(_ name: String) throws -> Bool? {
+        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Bool(String(raw)) else { throw ValidationError(field: name, reason: "must be true or false") }
+        return value
+    }
+
     /// An ISO 8601 date-time (`2026-11-22T10:00:00Z`).
     func date(_ name: String) throws -> Date? {
         guard let raw = request.uri.queryParameters.get(name) else { return nil }

@@ -50,13 +50,3 @@ struct WidgetOriginMiddleware: RouterMiddleware {
         return origin
     }
 }
-
-extension HTTPField.Name {
-    static let origin = Self("Origin")!
-    static let accessControlAllowOrigin = Self("Access-Control-Allow-Origin")!
-    static let accessControlAllowMethods = Self("Access-Control-Allow-Methods")!
-    static let accessControlAllowHeaders = Self("Access-Control-Allow-Headers")!
-    static let accessControlMaxAge = Self("Access-Control-Max-Age")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
-    static let secFetchSite = Self("Sec-Fetch-Site")!
-}

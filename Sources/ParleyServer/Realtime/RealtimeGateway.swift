@@ -40,6 +40,11 @@ struct RealtimeGateway: Sendable {
             sockets.remove(session)
         }
         try await setPresence(of: session, online: true, page: context.page)
+        if case .visitor(let visitor) = participant {
+            // The widget hears whether any agent is there now, and again whenever that may change.
+            hub.joinLobby(session, orgID: visitor.orgID)
+            session.receiveEphemeral(ByteBuffer(string: try await presence.availabilityFrame(orgID: visitor.orgID)))
+        }
         let ending = try await withThrowingTaskGroup(of: RealtimeSession.Ending.self) { group in
             group.addTask {
                 for await _ in session.stopped.stream {}
@@ -91,10 +96,6 @@ struct RealtimeGateway: Sendable {
             try await presence.set(scope, connectionID: session.sinkID, status: online ? .online : .offline)
         case .visitor(let visitor):
             try await presence.set(visitor, connectionID: session.sinkID, online: online, page: page)
-            if online {
-                hub.joinLobby(session, orgID: visitor.orgID)
-                session.receiveEphemeral(ByteBuffer(string: try await presence.availabilityFrame(orgID: visitor.orgID)))
-            }
         }
     }
 
