@@ -38,8 +38,8 @@ struct ScaleOutTests {
             var config = database.configuration()
             config.jwtSecret = Self.secret
             let runtime = try await ParleyRuntime.open(config: config, logger: quietLogger("scale-out"))
-            let a = try ServerInstance(databaseURL: url, secret: Self.secret)
-            let b = try ServerInstance(databaseURL: url, secret: Self.secret)
+            let a = try await ServerInstance.start(databaseURL: url, secret: Self.secret)
+            let b = try await ServerInstance.start(databaseURL: url, secret: Self.secret)
             defer {
                 a.stop()
                 b.stop()
@@ -176,7 +176,7 @@ struct GracefulShutdownTests {
         let token = try await runtime.services.tokens.accessToken(userID: user.id, sessionID: session)
         await runtime.shutdown()
 
-        let instance = try ServerInstance(databaseURL: nil, secret: secret, dataDirectory: directory)
+        let instance = try await ServerInstance.start(databaseURL: nil, secret: secret, dataDirectory: directory)
         defer { instance.stop() }
         let close = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(instance.port)/ws?org=\(org.id)&access_token=\(token)",
                                                       logger: quietLogger("graceful-ws")) { inbound, outbound, _ in

@@ -13,8 +13,13 @@ final class ServerInstance: @unchecked Sendable {
     let port: Int
     let dataDirectory: String
 
+    /// Starts one and waits for its banner, off the cooperative pool (reading the pipe blocks).
+    static func start(databaseURL: String?, secret: String, dataDirectory: String? = nil) async throws -> ServerInstance {
+        try await offThePool { try ServerInstance(databaseURL: databaseURL, secret: secret, dataDirectory: dataDirectory) }
+    }
+
     /// On PostgreSQL at `databaseURL`, or on SQLite in `dataDirectory` (a fresh one by default).
-    init(databaseURL: String?, secret: String, dataDirectory: String? = nil) throws {
+    private init(databaseURL: String?, secret: String, dataDirectory: String?) throws {
         self.dataDirectory = dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-instance-\(UUID().uuidString)").path
         process.executableURL = ParleyCommand.executable

@@ -6,10 +6,16 @@ import Glibc
 
 /// A WebSocket client that completes the handshake and then never reads: the honest way to be a
 /// slow consumer. Its tiny receive buffer makes the server's writes back up quickly.
-final class StalledWebSocket {
+/// @unchecked: the descriptor never changes after the handshake, and `send` may come from any thread.
+final class StalledWebSocket: @unchecked Sendable {
     private let descriptor: Int32
 
-    init(port: Int, path: String) throws {
+    /// Connects and shakes hands off the cooperative pool (the handshake blocks in `recv`).
+    static func open(port: Int, path: String) async throws -> StalledWebSocket {
+        try await offThePool { try StalledWebSocket(port: port, path: path) }
+    }
+
+    private init(port: Int, path: String) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var small: Int32 = 4096
         setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
