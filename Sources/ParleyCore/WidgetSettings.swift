@@ -83,10 +83,7 @@ public struct WidgetSettings: Codable, Sendable, Equatable {
     /// uploads are bounded by the server's limit as well in any case).
     public func validated(maxUploadBytes: Int?) throws(ValidationError) -> WidgetSettings {
         var checked = self
-        guard themeColor.count == 7, themeColor.first == "#", themeColor.dropFirst().allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
-            throw ValidationError(field: "widget.theme_color", reason: "must be a colour like #4f46e5")
-        }
-        checked.themeColor = themeColor.lowercased()
+        checked.themeColor = try HexColor.check(themeColor, field: "widget.theme_color")
         checked.greeting = try Self.greetingRule.check(optional: greeting)
         if let locale, !Self.locales.contains(locale) {
             throw ValidationError(field: "widget.locale", reason: "must be one of \(Self.locales.joined(separator: ", ")) or null")

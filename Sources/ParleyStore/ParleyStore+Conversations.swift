@@ -28,6 +28,27 @@ extension ParleyStore {
     /// One page of the inbox, newest activity first.
     public func conversations(_ scope: TenantScope, filter: ConversationFilter, cursor: String?, limit: Int) async throws -> Page<Conversation> {
         let after = try ActivityCursor.decode(cursor)
+        return try await conversationPage(scope, conditions: filterConditions(scope, filter), after: after, limit: limit)
+    }
+
+    /// How many conversations each inbox view (mine, unassigned, all) holds under the filter; its
+    /// assignee is ignored, since the views are the assignee choices.
+    public func inboxCounts(_ scope: TenantScope, filter: ConversationFilter) async throws -> InboxCounts {
+        struct Row: Decodable { let total: Int, mine: Int?, unassigned: Int? }
+        var filter = filter
+        filter.assignee = nil
+        let conditions = filterConditions(scope, filter)
+        let row = try await engine.read { db in
+            try await db.raw("""
+                SELECT COUNT(*) AS total, SUM(CASE WHEN c.assignee_id = \(bind: scope.userID ?? "") THEN 1 ELSE 0 END) AS mine,
+                    SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned
+                FROM conversations c WHERE \(conditions.joined(separator: " AND "))
+                """).first(decoding: Row.self, with: self.rowDecoder)
+        }
+        return InboxCounts(mine: row?.mine ?? 0, unassigned: row?.unassigned ?? 0, all: row?.total ?? 0)
+    }
+
+    private func filterConditions(_ scope: TenantScope, _ filter: ConversationFilter) -> [SQLQueryString] {
         var conditions: [SQLQueryString] = ["c.org_id = \(bind: scope.orgID)"]
         if let status = filter.status { conditions.append("c.status = \(bind: status.rawValue)") }
         if let priority = filter.priority { conditions.append("c.priority = \(bind: priority.rawValue)") }
@@ -41,7 +62,7 @@ extension ParleyStore {
         if let label = filter.label {
             conditions.append("EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label = \(bind: label))")
         }
-        return try await conversationPage(scope, conditions: conditions, after: after, limit: limit)
+        return conditions
     }
 
     public func conversation(_ scope: TenantScope, id: String) async throws -> Conversation {

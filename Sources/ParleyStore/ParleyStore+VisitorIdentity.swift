@@ -10,11 +10,14 @@ extension ParleyStore {
         public let externalID: String
         public let name: String?
         public let email: String?
+        /// Merged into the visitor's custom attributes.
+        public let attributes: [String: String]
 
-        public init(externalID: String, name: String?, email: String?) {
+        public init(externalID: String, name: String?, email: String?, attributes: [String: String] = [:]) {
             self.externalID = externalID
             self.name = name
             self.email = email
+            self.attributes = attributes
         }
     }
 
@@ -29,7 +32,7 @@ extension ParleyStore {
                 guard !currentIsVerified else {
                     throw StoreError.conflict("this visitor is verified; an identity without a hash cannot change it")
                 }
-                try await self.name(db, visitorID: visitor.visitorID, claim: claim)
+                try await self.applyDetails(db, visitorID: visitor.visitorID, claim: claim)
                 return visitor
             }
             let existing = try await db.raw("""
@@ -55,7 +58,7 @@ extension ParleyStore {
                             \(bind: self.nowMS), \(bind: self.nowMS))
                     """)
             }
-            try await self.name(db, visitorID: target, claim: claim)
+            try await self.applyDetails(db, visitorID: target, claim: claim)
             return VisitorScope(orgID: visitor.orgID, siteID: visitor.siteID, visitorID: target)
         }
     }
@@ -71,7 +74,9 @@ extension ParleyStore {
         }
     }
 
-    private func name(_ db: any SQLDatabase, visitorID: String, claim: IdentityClaim) async throws {
+    /// The claim's name, email and attributes, set on the visitor it names.
+    private func applyDetails(_ db: any SQLDatabase, visitorID: String, claim: IdentityClaim) async throws {
+        try await mergeAttributes(db, visitorID: visitorID, attributes: claim.attributes)
         guard claim.name != nil || claim.email != nil else { return }
         try await db.exec("""
             UPDATE visitors SET name = COALESCE(\(bind: claim.name), name), email = COALESCE(\(bind: claim.email), email)
@@ -85,5 +90,6 @@ extension ParleyStore {
         try await db.exec("""
             UPDATE messages SET author_id = \(bind: verified) WHERE author_type = 'visitor' AND author_id = \(bind: anonymous)
             """)
+        try await db.exec("UPDATE visitor_notes SET visitor_id = \(bind: verified) WHERE visitor_id = \(bind: anonymous)")
     }
 }

@@ -42,10 +42,23 @@ let orgScopedRoutes: [OrgScopedRoute] = [
     .init(.post, "/api/v1/orgs/{org}/conversations/{conversation}/uploads", body: ["note": "an intruder's text file"],
           query: "filename=intruder.txt"),
     .init(.get, "/api/v1/orgs/{org}/attachments/{attachment}/link"),
+    // The dashboard: view counts, catalogs, the visitor panel
+    .init(.get, "/api/v1/orgs/{org}/conversations/counts"),
+    .init(.get, "/api/v1/orgs/{org}/canned-responses"),
+    .init(.post, "/api/v1/orgs/{org}/canned-responses", body: ["shortcut": "intruder", "body": "intruder text"]),
+    .init(.patch, "/api/v1/orgs/{org}/canned-responses/{response}", body: ["body": "edited by an intruder"]),
+    .init(.get, "/api/v1/orgs/{org}/labels"),
+    .init(.post, "/api/v1/orgs/{org}/labels", body: ["name": "intruder"]),
+    .init(.patch, "/api/v1/orgs/{org}/labels/{label}", body: ["name": "intruded", "color": "#000000"]),
+    .init(.get, "/api/v1/orgs/{org}/visitors/{visitor}"),
+    .init(.post, "/api/v1/orgs/{org}/visitors/{visitor}/notes", body: ["body": "intruder note"]),
     // Destructive routes last, so that a broken scope shows every other failure first.
     .init(.delete, "/api/v1/orgs/{org}/conversations/{conversation}/messages/{message}"),
     .init(.delete, "/api/v1/orgs/{org}/invitations/{invitation}"),
     .init(.delete, "/api/v1/orgs/{org}/leads/{lead}"),
+    .init(.delete, "/api/v1/orgs/{org}/canned-responses/{response}"),
+    .init(.delete, "/api/v1/orgs/{org}/labels/{label}"),
+    .init(.delete, "/api/v1/orgs/{org}/visitors/{visitor}/notes/{note}"),
     .init(.delete, "/api/v1/orgs/{org}/sites/{site}"),
     .init(.delete, "/api/v1/orgs/{org}/members/{user}"),
 ]

@@ -29,13 +29,40 @@ struct StaticAssetTests {
         }
     }
 
-    @Test("only lower-case names with a known extension, at most one directory deep, are servable")
+    @Test("only lower-case names with a known extension, at most two directories deep, are servable")
     func servableNames() {
-        for name in ["widget.js", "widget/main.js", "widget/widget.css", "app/index.html", "widget/icon-2.svg"] {
+        for name in ["widget.js", "widget/main.js", "widget/widget.css", "app/index.html", "widget/icon-2.svg", "app/settings/sites.js"] {
             #expect(StaticAssets.isServable(name), "\(name)")
         }
-        for name in ["../x.js", "widget/../x.js", ".env.js", "widget/.x.js", "a/b/c.js", "x.json", "X.js", "widget//x.js", "", "/x.js", "x.js/"] {
+        for name in ["../x.js", "widget/../x.js", ".env.js", "widget/.x.js", "a/b/c/d.js", "app/.x/y.js", "x.json", "X.js", "widget//x.js", "", "/x.js", "x.js/"] {
             #expect(!StaticAssets.isServable(name), "\(name)")
+        }
+    }
+
+    @Test("the dashboard: its files under a strict CSP, its client-side routes answered with index.html, nothing else")
+    func dashboard() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-app-\(RandomToken.make(length: 8))")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("app/settings"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("<!doctype html><title>Parley</title>".utf8).write(to: root.appendingPathComponent("app/index.html"))
+        try Data("export const main = 1;".utf8).write(to: root.appendingPathComponent("app/main.js"))
+        try Data("export const sites = 1;".utf8).write(to: root.appendingPathComponent("app/settings/sites.js"))
+        try await withParley(.sqlite, configure: { $0.webRoot = root.path }) { api in
+            for route in ["/app", "/app/", "/app/login", "/app/o/org_1/inbox/mine", "/app/o/org_1/c/cnv_2", "/app/o/org_1/settings/sites"] {
+                let page = try await api.request(.get, route)
+                #expect(page.status == .ok, "\(route)")
+                #expect(page.text.contains("<title>Parley</title>"), "\(route)")
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                let policy = try #require(page.headers[.contentSecurityPolicy], "\(route)")
+                #expect(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe"))
+                #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                #expect(page.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil, "the dashboard is not for other origins")
+            }
+            #expect(try await api.request(.get, "/app/main.js").text == "export const main = 1;")
+            #expect(try await api.request(.get, "/app/settings/sites.js").text == "export const sites = 1;")
+            for path in ["/app/nothing.js", "/app/..%2F..%2FPackage.swift", "/app/settings/../main.js.map", "/app/a/b/c/d.js", "/app/MAIN.JS"] {
+                #expect(try await api.request(.get, path).status == .notFound, "\(path)")
+            }
         }
     }
 

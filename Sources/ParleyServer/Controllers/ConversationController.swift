@@ -31,14 +31,26 @@ struct ConversationController {
 
     func addRoutes(to group: RouterGroup<ParleyRequestContext>) {
         group.get("conversations", use: list)
+        group.get("conversations/counts", use: counts)
         group.get("conversations/:conversation", use: show)
         group.patch("conversations/:conversation", use: update)
         group.post("conversations/:conversation/claim", use: claim)
     }
 
     @Sendable func list(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Page<Conversation>> {
-        let scope = try context.requireScope()
         let query = QueryParameters(request: request)
+        let page = try await services.store.conversations(try context.requireScope(), filter: try Self.filter(query),
+                                                          cursor: try query.string("cursor"), limit: try query.limit())
+        return JSONResponse(page)
+    }
+
+    /// The inbox's view counts (mine, unassigned, all) under the list's other filters.
+    @Sendable func counts(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<InboxCounts> {
+        let filter = try Self.filter(QueryParameters(request: request))
+        return JSONResponse(try await services.store.inboxCounts(try context.requireScope(), filter: filter))
+    }
+
+    static func filter(_ query: QueryParameters) throws -> ConversationFilter {
         var filter = ConversationFilter()
         filter.status = try query.enumeration("status", as: ConversationStatus.self)
         filter.priority = try query.enumeration("priority", as: Priority.self)
@@ -51,9 +63,7 @@ struct ConversationController {
         case "unassigned": filter.assignee = .unassigned
         case let id?: filter.assignee = .user(id)
         }
-        let page = try await services.store.conversations(scope, filter: filter, cursor: try query.string("cursor"),
-                                                          limit: try query.limit())
-        return JSONResponse(page)
+        return filter
     }
 
     @Sendable func show(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<Conversation> {

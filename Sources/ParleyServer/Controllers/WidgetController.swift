@@ -10,8 +10,12 @@ import ParleyStore
 struct WidgetController {
     let services: ParleyServices
 
+    /// `locale` and `timezone` are what the browser reports (`navigator.language`, the
+    /// `Intl` time zone), kept as hints for agents.
     struct SessionRequest: Decodable {
         let anonymousToken: String?
+        let locale: String?
+        let timezone: String?
     }
 
     struct SessionReply: Encodable, Sendable {
@@ -97,12 +101,31 @@ struct WidgetController {
         let session = try await services.store.visitorSession(site: site, presentedHash: presented.map(TokenService.hash),
                                                               freshHash: TokenService.hash(fresh))
         let visitor = session.scope
+        try await services.store.recordHints(visitor, hints: try Self.hints(body, request: request))
         let token = try await services.tokens.visitorToken(
             VisitorIdentity(orgID: visitor.orgID, siteID: visitor.siteID, visitorID: visitor.visitorID))
         let reply = SessionReply(visitorId: visitor.visitorID, visitorToken: token.token, expiresAt: token.expiresAt,
                                  anonymousToken: session.isNew ? fresh : presented ?? fresh,
                                  conversationId: try await services.store.currentConversationID(visitor))
         return JSONResponse(reply, status: session.isNew ? .created : .ok)
+    }
+
+    /// Hints are optional and unverified; a malformed one is refused (422) rather than stored.
+    static func hints(_ body: SessionRequest?, request: Request) throws -> VisitorHints {
+        let locale = try body?.locale.map { raw throws(ValidationError) in
+            guard (2...35).contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw ValidationError(field: "locale", reason: "must be a language tag such as de-DE")
+            }
+            return raw
+        }
+        let timezone = try body?.timezone.map { raw throws(ValidationError) in
+            guard (1...64).contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }) else {
+                throw ValidationError(field: "timezone", reason: "must be a time zone name such as Europe/Berlin")
+            }
+            return raw
+        }
+        let userAgent = request.headers[.userAgent].map { String($0.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\u{7F}" }.prefix(300)) }
+        return VisitorHints(locale: locale, timezone: timezone, userAgent: userAgent?.isEmpty == true ? nil : userAgent)
     }
 
     @Sendable func settings(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SettingsReply> {

@@ -3,14 +3,32 @@ import Foundation
 import ParleyCore
 import ParleyStore
 
-/// `Parley.identify({ id, name, email, hash })`: `hash` is the hex HMAC-SHA256 of `id` keyed with the
-/// site's identity secret, made by the site's own server, so a visitor cannot claim someone else.
+/// `Parley.identify({ id, name, email, hash, attributes })`: `hash` is the hex HMAC-SHA256 of `id` keyed
+/// with the site's identity secret, made by the site's own server, so a visitor cannot claim someone
+/// else. `attributes` (strings, numbers or booleans) are shown to agents in the visitor panel.
 enum WidgetIdentity {
     struct Request: Decodable {
         let id: String
         let name: String?
         let email: String?
         let hash: String?
+        let attributes: [String: AttributeValue]?
+    }
+
+    /// An attribute as the page sends it; kept as text.
+    struct AttributeValue: Decodable {
+        let text: String
+
+        init(from decoder: any Decoder) throws {
+            let value = try decoder.singleValueContainer()
+            if let bool = try? value.decode(Bool.self) {
+                text = String(bool)
+            } else if let number = try? value.decode(Double.self) {
+                text = number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            } else {
+                text = try value.decode(String.self)
+            }
+        }
     }
 
     /// Validates the claim and says whether it is verified. A hash that does not match is refused
@@ -19,7 +37,8 @@ enum WidgetIdentity {
         let claim = ParleyStore.IdentityClaim(
             externalID: try TextRule(field: "id", maxLength: Limits.name).check(request.id),
             name: try Rules.name().check(optional: request.name),
-            email: try request.email.map { raw throws(ValidationError) in try Email.normalize(raw) })
+            email: try request.email.map { raw throws(ValidationError) in try Email.normalize(raw) },
+            attributes: try VisitorAttributes.check((request.attributes ?? [:]).mapValues(\.text)))
         guard let hash = request.hash else {
             if site.identityRequired {
                 throw Problem(.forbidden, code: "identity-required", title: "Identity verification required",

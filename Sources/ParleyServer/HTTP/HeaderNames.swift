@@ -5,6 +5,7 @@ extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
     static let referrerPolicy = Self("Referrer-Policy")!
     static let crossOriginResourcePolicy = Self("Cross-Origin-Resource-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
     static let truncatedAt = Self("Parley-Truncated")!
     static let origin = Self("Origin")!
     static let accessControlAllowOrigin = Self("Access-Control-Allow-Origin")!

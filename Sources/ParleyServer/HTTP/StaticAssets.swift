@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import ParleyCore
 
-/// The browser code (`Public/`: the widget, later the dashboard), served by exact name: only files
+/// The browser code (`Public/`: the widget and the dashboard), served by exact name: only files
 /// that exist under the root with a known extension, so no request path can reach anything else.
 ///
 /// Bundled files are read once at start-up. With `PARLEY_WEB_ROOT` the files are read from that
@@ -43,11 +43,11 @@ struct StaticAssets: Sendable {
         return Self.load(root.appendingPathComponent(path), name: path)
     }
 
-    /// Lower-case names of letters, digits, `.`, `_` and `-`, one directory level at most, a known
+    /// Lower-case names of letters, digits, `.`, `_` and `-`, two directory levels at most, a known
     /// extension, and no segment starting with a dot.
     static func isServable(_ path: String) -> Bool {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard (1...2).contains(segments.count), let ext = path.split(separator: ".").last,
+        guard (1...3).contains(segments.count), let ext = path.split(separator: ".").last,
               contentTypes[String(ext)] != nil else { return false }
         return segments.allSatisfy { segment in
             guard let first = segment.first, first != "." else { return false }
@@ -74,28 +74,55 @@ struct StaticAssets: Sendable {
     }
 }
 
-/// Serves `StaticAssets` at `/widget.js` and `/widget/…` to any origin: the widget's modules are
-/// fetched in CORS mode from customers' pages.
+/// Serves `StaticAssets`: the widget at `/widget.js` and `/widget/…` to any origin (its modules are
+/// fetched in CORS mode from customers' pages), and the dashboard at `/app/…` to Parley's own origin
+/// only, under a strict CSP. Dashboard paths that name no file get its `index.html`, so the
+/// dashboard's client-side routes survive a reload.
 struct StaticAssetController {
     let assets: StaticAssets
 
+    static let dashboardPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        + "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        + "frame-ancestors 'none'"
+
     func addRoutes(to router: Router<ParleyRequestContext>) {
-        router.get("widget.js") { request, _ in try self.serve("widget.js", request) }
+        router.get("widget.js") { request, _ in try self.serveWidget("widget.js", request) }
         router.get("widget/:file") { request, context in
-            try self.serve("widget/" + (context.parameters.get("file") ?? ""), request)
+            try self.serveWidget("widget/" + (context.parameters.get("file") ?? ""), request)
+        }
+        router.get("app") { request, _ in try self.serveDashboard("", request) }
+        router.get("app/**") { request, context in
+            try self.serveDashboard(context.parameters.getCatchAll().joined(separator: "/"), request)
         }
     }
 
-    private func serve(_ path: String, _ request: Request) throws -> Response {
+    private func serveWidget(_ path: String, _ request: Request) throws -> Response {
         guard let asset = assets.asset(at: path) else { throw Problem.notFound("file") }
-        let headers: HTTPFields = [
-            .contentType: asset.contentType, .eTag: asset.etag,
+        return serve(asset, request, headers: [
             // Short: the loader's URL never changes, so updates must reach pages within minutes.
             .cacheControl: "public, max-age=300",
             .accessControlAllowOrigin: "*",
-            .xContentTypeOptions: "nosniff",
             .crossOriginResourcePolicy: "cross-origin",
-        ]
+        ])
+    }
+
+    /// `path` is relative to `app/`. A last segment without a dot is a client-side route.
+    private func serveDashboard(_ path: String, _ request: Request) throws -> Response {
+        let isRoute = !(path.split(separator: "/").last?.contains(".") ?? false)
+        guard let asset = assets.asset(at: isRoute ? "app/index.html" : "app/" + path) else { throw Problem.notFound("file") }
+        return serve(asset, request, headers: [
+            // Module URLs carry no version, so every load revalidates (a 304 when unchanged).
+            .cacheControl: "no-cache",
+            .contentSecurityPolicy: Self.dashboardPolicy,
+            .xFrameOptions: "DENY",
+            .referrerPolicy: "same-origin",
+            .crossOriginResourcePolicy: "same-origin",
+        ])
+    }
+
+    private func serve(_ asset: StaticAssets.Asset, _ request: Request, headers extra: HTTPFields) -> Response {
+        var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .xContentTypeOptions: "nosniff"]
+        headers.append(contentsOf: extra)
         if request.headers[.ifNoneMatch] == asset.etag {
             return Response(status: .notModified, headers: headers)
         }

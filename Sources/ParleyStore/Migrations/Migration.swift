@@ -28,5 +28,6 @@ enum Migrations {
         M005VisitorSessions.migration,
         M006VisitorIdentity.migration,
         M007WidgetFeatures.migration,
+        M008Dashboard.migration,
     ]
 }

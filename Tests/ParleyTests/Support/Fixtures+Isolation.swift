@@ -207,6 +207,10 @@ struct TenantFixture: Sendable {
     let lead: Lead
     /// Uploaded by the owner into `conversation`.
     let attachment: ParleyCore.Attachment
+    let cannedResponse: CannedResponse
+    let catalogLabel: LabelDefinition
+    /// The owner's note on `conversation`'s visitor.
+    let visitorNote: VisitorNote
     /// A word found only in this tenant's messages.
     let secretWord: String
     let conversationLabel: String
@@ -214,14 +218,17 @@ struct TenantFixture: Sendable {
     /// Values for `OrgScopedRoute` placeholders.
     var placeholders: [String: String] {
         ["org": owner.orgID, "user": agent.userID, "invitation": invitation.id, "site": site.id,
-         "conversation": conversation.id, "message": message.id, "lead": lead.id, "attachment": attachment.id]
+         "conversation": conversation.id, "message": message.id, "lead": lead.id, "attachment": attachment.id,
+         "response": cannedResponse.id, "label": catalogLabel.id, "visitor": conversation.visitor.id, "note": visitorNote.id]
     }
 
     /// Every id, name and text of this tenant; none may appear in what another tenant is shown.
     var fingerprints: [String] {
         var values = [owner.orgID, orgName, orgSlug, owner.userID, owner.email, agent.userID, agent.email,
                       site.id, site.name, site.siteKey, invitation.id, invitation.email, secretWord, conversationLabel,
-                      message.id, message.body, note.id, note.body, lead.id, attachment.id, attachment.filename]
+                      message.id, message.body, note.id, note.body, lead.id, attachment.id, attachment.filename,
+                      cannedResponse.id, cannedResponse.shortcut, cannedResponse.body, catalogLabel.id, catalogLabel.name,
+                      visitorNote.id, visitorNote.body]
         values += [lead.name, lead.email, lead.message].compactMap { $0 }
         values += site.allowedOrigins
         if let secret = site.identitySecret { values.append(secret) }
@@ -244,7 +251,8 @@ struct TenantFixture: Sendable {
         return [org, "\(org)/members", "\(org)/invitations", "\(org)/sites", "\(org)/sites/\(site.id)",
                 "\(org)/conversations?limit=100", "\(org)/conversations/\(conversation.id)", "\(org)/conversations/\(assigned.id)",
                 "\(org)/conversations/\(conversation.id)/messages?limit=100", "\(org)/conversations/\(assigned.id)/messages?limit=100",
-                "\(org)/search?q=\(secretWord)", "\(org)/leads?limit=100"]
+                "\(org)/search?q=\(secretWord)", "\(org)/leads?limit=100", "\(org)/canned-responses", "\(org)/labels",
+                "\(org)/visitors/\(conversation.visitor.id)", "\(org)/conversations/counts"]
     }
 }
 
@@ -300,11 +308,25 @@ extension TestAPI {
                                          raw: .init(string: "\(label) file about \(secretWord)"), token: owner.accessToken)
         #expect(uploaded.status == .created, "fixture: uploading a file: \(uploaded.text)")
         let attachment = try #require(try decode(Message.self, uploaded).attachment)
+        let canned = try await jsonRequest(.post, "/api/v1/orgs/\(owner.orgID)/canned-responses", [
+            "shortcut": .string("\(label)-canned-\(tag)"), "body": .string("\(label) canned reply about \(secretWord)"),
+        ], token: owner.accessToken)
+        #expect(canned.status == .created, "fixture: a canned response: \(canned.text)")
+        let labelled = try await jsonRequest(.post, "/api/v1/orgs/\(owner.orgID)/labels", [
+            "name": .string("\(label)-catalog-\(tag)"), "color": "#123456",
+        ], token: owner.accessToken)
+        #expect(labelled.status == .created, "fixture: a catalog label: \(labelled.text)")
+        let visitorNoted = try await jsonRequest(.post, "/api/v1/orgs/\(owner.orgID)/visitors/\(conversation.visitor.id)/notes", [
+            "body": .string("\(label) visitor note about \(secretWord)"),
+        ], token: owner.accessToken)
+        #expect(visitorNoted.status == .created, "fixture: a visitor note: \(visitorNoted.text)")
 
         return TenantFixture(label: label, owner: owner, agent: agent, orgName: org.name, orgSlug: org.slug, site: site,
                              conversation: try await conversationSeenByOwner(owner, conversation.id), assigned: assigned,
                              message: message, note: note, invitation: invitation, lead: try decode(Lead.self, left),
-                             attachment: attachment, secretWord: secretWord,
+                             attachment: attachment, cannedResponse: try decode(CannedResponse.self, canned),
+                             catalogLabel: try decode(LabelDefinition.self, labelled), visitorNote: try decode(VisitorNote.self, visitorNoted),
+                             secretWord: secretWord,
                              conversationLabel: conversationLabel)
     }
 

@@ -47,7 +47,7 @@ export async function start(cfg) {
   const extraKey = tokenKey + ':ui'; // conversations rated, pre-chat form done
   /** @type {{rated: string[], prechat?: boolean}} */
   const extra = { rated: [], ...load(extraKey) };
-  /** @type {Record<string, string> | null} */
+  /** @type {Record<string, unknown> | null} */
   let identity = null;
   /** @type {Promise<void> | null} */
   let refreshing = null;
@@ -56,8 +56,9 @@ export async function start(cfg) {
   /** Starts, or resumes with the stored anonymous token, the visitor's session (identified: identifies again). */
   async function session() {
     const anon = load(tokenKey).anonymous_token;
-    const r = await api.call('POST', 'sessions', anon ? { anonymous_token: anon } : {}).catch((e) => {
-      if (anon && e.status === 422) return api.call('POST', 'sessions', {}); // not a token of this server
+    const hints = browserHints();
+    const r = await api.call('POST', 'sessions', anon ? { anonymous_token: anon, ...hints } : hints).catch((e) => {
+      if (anon && e.status === 422) return api.call('POST', 'sessions', hints); // not a token of this server
       throw e;
     });
     save(tokenKey, { anonymous_token: r.anonymous_token });
@@ -65,6 +66,16 @@ export async function start(cfg) {
     if (identity) useToken(await api.call('POST', 'identify', identity));
     failures = 0;
     return r;
+  }
+  /** The browser's language and time zone, shown to agents as hints (only well-formed ones are sent). */
+  function browserHints() {
+    /** @type {{locale?: string, timezone?: string}} */
+    const hints = {};
+    const locale = navigator.language || '';
+    if (/^[A-Za-z0-9-]{2,35}$/.test(locale)) hints.locale = locale;
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    if (/^[A-Za-z0-9/_+-]{1,64}$/.test(timezone)) hints.timezone = timezone;
+    return hints;
   }
   /** @param {{visitor_id: string, visitor_token: string, expires_at: string}} r */
   function useToken(r) {
@@ -390,12 +401,14 @@ export async function start(cfg) {
     },
     /**
      * Tells the server who the visitor is; `hash` is the site's HMAC-SHA256 of `id`, made by the site's server.
-     * @param {{id: string, name?: string, email?: string, hash?: string}} user
+     * `attributes` (strings, numbers, booleans) are shown to agents beside the conversation.
+     * @param {{id: string, name?: string, email?: string, hash?: string, attributes?: Record<string, string | number | boolean>}} user
      */
     async identify(user) {
-      /** @type {Record<string, string>} */
+      /** @type {Record<string, unknown>} */
       const claim = { id: String(user.id) };
       for (const k of /** @type {const} */ (['name', 'email', 'hash'])) if (user[k]) claim[k] = String(user[k]);
+      if (user.attributes && typeof user.attributes === 'object') claim.attributes = user.attributes;
       const before = visitorId;
       const r = await call('POST', 'identify', claim);
       identity = claim;
