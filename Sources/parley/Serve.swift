@@ -40,11 +40,12 @@ struct Serve: AsyncParsableCommand {
 
     static func printBanner(config: ParleyConfiguration, port: Int, firstRun: FirstRun.Credentials?, database: String) {
         let url = config.publicURL ?? "http://\(config.host):\(port)"
-        var lines = ["", "Parley is running at \(url)  (\(database), \(config.mode.rawValue) mode)"]
+        var lines = ["", "Parley is running at \(url)  (\(database), \(config.mode.rawValue) mode)",
+                     "Dashboard: \(url)/app"]
         if let firstRun {
             lines += [
                 "First run: created a demo organization, an owner and a site.",
-                "  log in:    POST \(url)/api/v1/auth/login",
+                "  log in:    \(url)/app/login (or POST \(url)/api/v1/auth/login)",
                 "  email:     \(firstRun.email)",
                 "  password:  \(firstRun.password)",
                 "  site key:  \(firstRun.siteKey)",
