@@ -148,9 +148,12 @@ struct AuthTests {
         let clock = ManualClock()
         try await withParley(backend, clock: clock) { api in
             let owner = try await api.signUp("erin@example.com")
-            struct Setup: Decodable { let secret: String, otpauthUrl: String }
+            struct Setup: Decodable { let secret: String, manualEntryKey: String, otpauthUrl: String }
             let setup = try api.decode(Setup.self, try await api.request(.post, "/api/v1/me/totp/setup", token: owner.accessToken))
             #expect(setup.otpauthUrl.hasPrefix("otpauth://totp/"))
+            // The key typed into an authenticator app is the URL's secret: base32 of the key's bytes.
+            let urlKey = URLComponents(string: setup.otpauthUrl)?.queryItems?.first { $0.name == "secret" }?.value
+            #expect(urlKey?.uppercased() == setup.manualEntryKey && setup.manualEntryKey.count == 32)
             let code = { String(format: "%06d", TOTP(secret: setup.secret).compute(date: clock.now())) }
             let wrongEnable = try await api.request(.post, "/api/v1/me/totp/enable", json: ["code": "000000"], token: owner.accessToken)
             #expect(wrongEnable.status == .unprocessableContent || code() == "000000")

@@ -16,4 +16,22 @@ enum TOTPVerifier {
     static func authenticatorURL(secret: String, email: String) -> String {
         TOTP(secret: secret).createAuthenticatorURL(label: email, issuer: "Parley")
     }
+
+    /// What a person types into an authenticator app instead of scanning: the key's bytes in
+    /// RFC 4648 base32 without padding (the same value as the URL's `secret` parameter).
+    static func manualEntryKey(secret: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var key = ""
+        var buffer = 0, bits = 0
+        for byte in secret.utf8 {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                key.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { key.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return key
+    }
 }

@@ -16,8 +16,10 @@ struct MeController {
         let currentPassword: String, newPassword: String
     }
 
+    /// `secret` is the key as the server keeps it; `manual_entry_key` is the same key as
+    /// authenticator apps take it when typed in (base32).
     struct TOTPSetup: Encodable, Sendable {
-        let secret: String, otpauthUrl: String
+        let secret: String, manualEntryKey: String, otpauthUrl: String
     }
 
     struct TOTPCode: Decodable {
@@ -58,7 +60,8 @@ struct MeController {
         guard !credentials.user.totpEnabled else { throw Problem.conflict("two-factor authentication is already enabled") }
         let secret = TOTPVerifier.newSecret()
         try await services.store.setPendingTOTPSecret(userID: credentials.user.id, secret: secret)
-        return JSONResponse(TOTPSetup(secret: secret, otpauthUrl: TOTPVerifier.authenticatorURL(secret: secret, email: credentials.user.email)))
+        return JSONResponse(TOTPSetup(secret: secret, manualEntryKey: TOTPVerifier.manualEntryKey(secret: secret),
+                                      otpauthUrl: TOTPVerifier.authenticatorURL(secret: secret, email: credentials.user.email)))
     }
 
     @Sendable func enableTOTP(_ request: Request, context: ParleyRequestContext) async throws -> NoContent {
