@@ -99,7 +99,7 @@ extension ParleyStore {
             .first(decodingColumn: "attributes", as: String?.self) ?? nil
         let merged = Self.decodeAttributes(stored).merging(attributes) { _, new in new }
         guard merged.count <= VisitorAttributes.maxCount else {
-            throw StoreError.invalid(ValidationError(field: "attributes", reason: "a visitor can have at most \(VisitorAttributes.maxCount) attributes",
+            throw StoreError.invalid(ValidationError(field: "attributes", reason: "would give the visitor more than \(VisitorAttributes.maxCount) attributes",
                                                      limit: VisitorAttributes.maxCount))
         }
         try await db.exec("UPDATE visitors SET attributes = \(bind: try Self.encodeJSON(merged)) WHERE id = \(bind: visitorID)")

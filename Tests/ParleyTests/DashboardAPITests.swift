@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import ParleyCore
+import SQLKit
 import Testing
 
 /// The REST routes the dashboard adds: canned responses, the label catalog, inbox view counts, and
@@ -172,6 +173,15 @@ struct DashboardAPITests {
                 #expect(try api.problem(refused).field == field, "\(body): \(refused.text)")
             }
             let session = try await api.visitorSession(site)
+            func visitorCount() async throws -> Int {
+                try await api.runtime.engine.read { db in
+                    try await db.raw("SELECT COUNT(*) AS n FROM visitors WHERE org_id = \(bind: owner.orgID)").first(decodingColumn: "n", as: Int.self) ?? -1
+                }
+            }
+            let visitorsBefore = try await visitorCount()
+            _ = try await api.request(.post, "/api/v1/widget/\(site.siteKey)/sessions", json: ["locale": "x"],
+                                      headers: [.origin: TestAPI.siteOrigin])
+            #expect(try await visitorCount() == visitorsBefore, "a refused session start creates no visitor")
             _ = try await api.widgetJSON(site, "identify", as: session, ["id": "c-1", "attributes": ["plan": "pro"]])
             let tooMany = TestJSON.object((0...VisitorAttributes.maxCount).map { ("k\($0)", TestJSON.string("v")) })
             for (attributes, field) in [(TestJSON.object([("bad key", "x")]), "attributes"), (tooMany, "attributes"),

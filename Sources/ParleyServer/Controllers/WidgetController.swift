@@ -97,11 +97,12 @@ struct WidgetController {
         let body = request.headers[.contentLength] == "0" ? nil
             : try await request.decodeJSON(SessionRequest.self, limit: services.config.maxBodyBytes)
         let presented = try body?.anonymousToken.map(Self.anonymousToken)
+        let hints = try Self.hints(body, request: request)  // checked before anything is written
         let fresh = "anon_" + RandomToken.make()
         let session = try await services.store.visitorSession(site: site, presentedHash: presented.map(TokenService.hash),
                                                               freshHash: TokenService.hash(fresh))
         let visitor = session.scope
-        try await services.store.recordHints(visitor, hints: try Self.hints(body, request: request))
+        try await services.store.recordHints(visitor, hints: hints)
         let token = try await services.tokens.visitorToken(
             VisitorIdentity(orgID: visitor.orgID, siteID: visitor.siteID, visitorID: visitor.visitorID))
         let reply = SessionReply(visitorId: visitor.visitorID, visitorToken: token.token, expiresAt: token.expiresAt,
