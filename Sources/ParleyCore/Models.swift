@@ -187,10 +187,12 @@ public struct Conversation: Codable, Sendable, Equatable {
     public var unreadCount: Int
     /// The visitor's satisfaction rating, once given.
     public var rating: Rating?
+    /// How far the visitor has read (0: nothing yet), so agents see "Seen" after a reload too.
+    public var visitorReadSeq: Int
 
     public init(id: String, siteId: String, visitor: Visitor, status: ConversationStatus, priority: Priority,
                 assigneeId: String?, labels: [String], seq: Int, lastActivityAt: Date, createdAt: Date,
-                lastMessage: Message?, unreadCount: Int, rating: Rating? = nil) {
+                lastMessage: Message?, unreadCount: Int, rating: Rating? = nil, visitorReadSeq: Int = 0) {
         self.id = id
         self.siteId = siteId
         self.visitor = visitor
@@ -204,6 +206,7 @@ public struct Conversation: Codable, Sendable, Equatable {
         self.lastMessage = lastMessage
         self.unreadCount = unreadCount
         self.rating = rating
+        self.visitorReadSeq = visitorReadSeq
     }
 }
 

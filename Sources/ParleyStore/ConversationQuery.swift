@@ -13,6 +13,7 @@ extension ParleyStore {
         let mId: String?, mSeq: Int?, mAuthorType: String?, mAuthorId: String?, mBody: String?, mIsPrivate: Bool?
         let mClientId: String?, mCreatedAt: Int?, mEditedAt: Int?, mDeletedAt: Int?, mAttachment: String?
         let unreadCount: Int
+        let visitorReadSeq: Int?
         let ratingScore: Int?, ratingComment: String?, ratingCreatedAt: Int?
 
         var rating: Rating? {
@@ -47,6 +48,7 @@ extension ParleyStore {
                         WHERE r.conversation_id = c.id AND r.reader_id = \(bind: reader)), 0)
                     AND u.deleted_at IS NULL AND (u.author_id IS NULL OR u.author_id <> \(bind: reader))
                     LIMIT \(literal: Limits.unreadCap)) AS capped) AS unread_count,
+                (SELECT r.last_read_seq FROM read_markers r WHERE r.conversation_id = c.id AND r.reader_id = c.visitor_id) AS visitor_read_seq,
                 cr.score AS rating_score, cr.comment AS rating_comment, cr.created_at AS rating_created_at
             FROM conversations c
             JOIN visitors v ON v.id = c.visitor_id
@@ -63,7 +65,8 @@ extension ParleyStore {
                          status: ConversationStatus(rawValue: row.status) ?? .open, priority: Priority(rawValue: row.priority) ?? .none,
                          assigneeId: row.assigneeId, labels: labels[row.id] ?? [], seq: row.seq,
                          lastActivityAt: Timestamp.date(row.lastActivityAt), createdAt: Timestamp.date(row.createdAt),
-                         lastMessage: row.lastMessage, unreadCount: row.unreadCount, rating: row.rating)
+                         lastMessage: row.lastMessage, unreadCount: row.unreadCount, rating: row.rating,
+                         visitorReadSeq: row.visitorReadSeq ?? 0)
         }
     }
 

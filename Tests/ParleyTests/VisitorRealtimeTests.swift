@@ -57,6 +57,10 @@ struct VisitorRealtimeTests {
                     let receipt = try await shared.probe.events { $0["event"] as? String == "conversation.read" }
                     #expect(receipt.last?.data?["reader_id"] as? String == session.visitorId)
                     #expect(receipt.last?.data?["seq"] as? Int == replySeq)
+                    // The receipt is kept: a dashboard that loads the conversation later still sees it.
+                    let loaded = try api.decode(Conversation.self, try await api.request(
+                        .get, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversationID)", token: owner.accessToken))
+                    #expect(loaded.visitorReadSeq == replySeq)
                     _ = try await shared.probe.command("a-read", ["type": "read", "conversation_id": conversationID, "seq": replySeq])
                     // (The visitor's own receipt reaches its other tabs first; then the agent's.)
                     let agentReceipt = try await visitor.events {
