@@ -26,7 +26,7 @@
 #   The server, the browsers and the scratch directory are removed on exit, whatever happens.
 #
 # Environment:
-#   PARLEY_BROWSER_TIMEOUT  wall-clock limit for pytest in seconds (default 240).
+#   PARLEY_BROWSER_TIMEOUT  wall-clock limit for pytest in seconds (default 600).
 #   PARLEY_WEB_ROOT         widget files to serve (default Sources/ParleyServer/Public), e.g. to
 #                           check that the tests catch a deliberately broken copy.
 set -euo pipefail
@@ -41,7 +41,7 @@ ART="${PARLEY_BROWSER_ARTIFACTS:-$ROOT/.test-artifacts/browser}"
 VENV="$ROOT/.build/test-venv"
 SERVER_BIN="$ROOT/.build/debug/parley"
 WEB_ROOT="${PARLEY_WEB_ROOT:-$ROOT/Sources/ParleyServer/Public}"
-PYTEST_TIMEOUT="${PARLEY_BROWSER_TIMEOUT:-240}"
+PYTEST_TIMEOUT="${PARLEY_BROWSER_TIMEOUT:-600}"
 PY_PACKAGES=(selenium pytest websockets)
 
 
