@@ -20,9 +20,22 @@ extension ParleyStore {
         }
     }
 
-    /// The event payload for conversation changes (no per-reader fields).
+    /// The event payload for conversation changes (no per-reader fields). `assignee_id` is always
+    /// present, `null` when unassigned, so a client can apply the state without guessing.
     struct ConversationState: Encodable {
         let id: String, status: ConversationStatus, priority: Priority, assigneeId: String?, labels: [String], seq: Int
+
+        enum CodingKeys: String, CodingKey { case id, status, priority, assigneeId, labels, seq }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(status, forKey: .status)
+            try container.encode(priority, forKey: .priority)
+            try container.encode(assigneeId, forKey: .assigneeId)
+            try container.encode(labels, forKey: .labels)
+            try container.encode(seq, forKey: .seq)
+        }
     }
 
     /// One page of the inbox, newest activity first.

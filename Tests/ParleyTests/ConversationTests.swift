@@ -133,6 +133,10 @@ struct ConversationTests {
             #expect(events.map(\.type) == ["conversation.created", "message.created", "conversation.updated", "message.created"])
             #expect(events.compactMap(\.seq) == [1, 2, 3, 4])
             #expect(events.map(\.membersOnly) == [false, false, false, true])
+            // The update's payload states an absent assignee as null rather than leaving it out.
+            let update = try #require(events.first { $0.type == "conversation.updated" })
+            let state = try #require(try JSONSerialization.jsonObject(with: Data(update.payload.utf8)) as? [String: Any])
+            #expect(state["assignee_id"] is NSNull && state["status"] as? String == "pending", "\(update.payload)")
         }
     }
 }
