@@ -1,6 +1,7 @@
 // Boots the dashboard: the session, `GET /me`, and the History-API router.
 //
 //   /app/login                              sign-in (then a two-factor step when needed)
+//   /app/accept#token=inv_…                 accept an invitation (signed in or not)
 //   /app                                    the last organization's inbox (or the first membership's)
 //   /app/o/{org}/inbox/{mine|unassigned|all}?status=&site=&label=&priority=&q=
 //   /app/o/{org}/c/{conversation}           the inbox with that conversation open
@@ -12,6 +13,7 @@
 import { h, clear } from './dom.js';
 import { api, ApiError, onSignedOut, signedIn } from './api.js';
 import { renderLogin } from './login.js';
+import { renderAccept } from './accept.js';
 import { createShell } from './shell.js';
 import { createWorkspace } from './workspace.js';
 import { createRealtime } from './realtime.js';
@@ -29,6 +31,8 @@ import { renderSettings } from './settings/index.js';
  */
 
 const LAST_ORG = 'parley.lastOrg';
+/** Screens that work signed out (and stay when the session ends, as accepting as a new account ends it). */
+const PUBLIC_PATHS = ['/app/login', '/app/accept'];
 const VIEWS = ['mine', 'unassigned', 'all'];
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 
@@ -91,7 +95,7 @@ onSignedOut(() => {
   closeOrg();
   me = null;
   memberships = [];
-  if (location.pathname !== '/app/login') navigate('/app/login', { replace: true });
+  if (!PUBLIC_PATHS.includes(currentPath())) navigate('/app/login', { replace: true });
 });
 
 function closeOrg() {
@@ -121,6 +125,17 @@ function showLogin(next) {
     }
     navigate(next && next.startsWith('/app/o/') ? next : '/app', { replace: true });
   });
+}
+
+/** The invitation screen; once joined, the dashboard of that organization. */
+function showAccept() {
+  closeOrg();
+  document.title = 'Join an organization · Parley';
+  setAppState(renderAccept(app, (orgId) => {
+    me = null; // GET /me again: there is a new membership, maybe of a new account
+    setAppState('loading');
+    navigate(orgId ? '/app/o/' + encodeURIComponent(orgId) + '/inbox/all' : '/app', { replace: true });
+  }));
 }
 
 /**
@@ -244,9 +259,15 @@ function inboxQuery(params) {
   return q;
 }
 
+/** The route's path, without a trailing slash. */
+function currentPath() {
+  return location.pathname.replace(/\/+$/, '') || '/app';
+}
+
 async function route() {
   const token = ++routeToken;
-  const path = location.pathname.replace(/\/+$/, '') || '/app';
+  const path = currentPath();
+  if (path === '/app/accept') return showAccept();
   if (path === '/app/login') {
     if (signedIn() && me) return navigate('/app', { replace: true });
     return showLogin();

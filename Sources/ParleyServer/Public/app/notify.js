@@ -1,5 +1,6 @@
 // Notifications: a short beep (WebAudio) and a browser Notification for new conversations and new
 // visitor messages, unless the agent is looking at that conversation; the unread count in the tab title.
+import { api } from './api.js';
 
 /**
  * @typedef {import('./types').AppContext} AppContext
@@ -68,8 +69,12 @@ export function createNotifier(ctx, realtime) {
   let openId = '';
   /** @type {(id: string) => Conversation | undefined} */
   let lookup = () => undefined;
-  /** Conversation id → when it last notified (one alert for "new conversation" + its first message). */
-  const recent = new Map();
+  /**
+   * Conversations just created → their loaded state: one alert tells "new conversation" and its first
+   * message (same transaction), so that message's own event stays quiet.
+   * @type {Map<string, Promise<Conversation | undefined>>}
+   */
+  const created = new Map();
   let mutedUntil = 0;
 
   function title() {
@@ -85,9 +90,6 @@ export function createNotifier(ctx, realtime) {
   function alert(convId, heading, text) {
     if (convId === openId && attentive()) return;
     const now = Date.now();
-    if (now - (recent.get(convId) || 0) < 3000) return;
-    recent.set(convId, now);
-    if (recent.size > 500) recent.clear();
     if (now > mutedUntil) {
       beep();
       mutedUntil = now + 1000;
@@ -106,29 +108,57 @@ export function createNotifier(ctx, realtime) {
   }
 
   /**
-   * Not for conversations someone else has taken.
+   * The conversation as the inbox knows it, else loaded: `conversation.created` carries only the id,
+   * and the inbox holds only the rows of its view (not others' conversations in Mine, say).
    * @param {string} id
+   * @returns {Promise<Conversation | undefined>}
    */
-  const mineOrFree = (id) => {
-    const c = lookup(id);
-    return !c || !c.assignee_id || c.assignee_id === ctx.me.id;
-  };
+  async function load(id) {
+    const known = lookup(id);
+    if (known && known.visitor) return known;
+    try {
+      return await api('GET', '/orgs/' + encodeURIComponent(ctx.org.id) + '/conversations/' + encodeURIComponent(id));
+    } catch (e) {
+      return undefined; // gone or not visible
+    }
+  }
+
+  /**
+   * Not for conversations someone else has taken.
+   * @param {Conversation | undefined} c
+   * @returns {c is Conversation}
+   */
+  const mineOrFree = (c) => !!c && (!c.assignee_id || c.assignee_id === ctx.me.id);
+  /** @param {Conversation} c */
+  const who = (c) => (c.visitor && (c.visitor.name || c.visitor.email)) || 'A visitor';
+  /** @param {import('./types').Message} m */
+  const said = (m) => (m.attachment ? 'Sent a file: ' + m.body : m.body || '');
 
   const offs = [
-    realtime.on('conversation.created', (f) => {
-      const c = f.data || {};
-      if (c.assignee_id && c.assignee_id !== ctx.me.id) return;
-      const who = (c.visitor && (c.visitor.name || c.visitor.email)) || 'A visitor';
-      alert(String(f.conversation_id || c.id), 'New conversation', who + ' started a conversation');
+    realtime.on('conversation.created', async (f) => {
+      const id = String(f.conversation_id || (f.data || {}).id);
+      const loading = load(id);
+      created.set(id, loading);
+      if (created.size > 500) created.clear();
+      const c = await loading;
+      if (!mineOrFree(c)) return;
+      const m = c.last_message;
+      const first = m && m.author_type === 'visitor' && !m.private ? said(m) : '';
+      alert(id, 'New conversation with ' + who(c), first || 'Started a conversation');
     }),
-    realtime.on('message.created', (f) => {
+    realtime.on('message.created', async (f) => {
       const m = f.data || {};
       if (m.author_type !== 'visitor' || m.private) return;
       const id = String(f.conversation_id || m.conversation_id);
-      if (!mineOrFree(id)) return;
-      const c = lookup(id);
-      const who = (c && c.visitor && (c.visitor.name || c.visitor.email)) || 'Visitor';
-      alert(id, 'New message from ' + who, m.attachment ? 'Sent a file: ' + m.body : m.body || '');
+      const fresh = created.get(id);
+      if (fresh) {
+        created.delete(id);
+        const c = await fresh;
+        if (c && c.last_message && c.last_message.id === m.id) return; // the new conversation's alert told it
+      }
+      const c = await load(id);
+      if (!mineOrFree(c)) return;
+      alert(id, 'New message from ' + who(c), said(m));
     }),
   ];
   title();

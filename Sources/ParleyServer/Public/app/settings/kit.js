@@ -1,5 +1,6 @@
 // Small building blocks shared by the settings sections and the visitor panel: labelled fields with
-// an error slot, problems shown next to the field they name, inline confirmation, copy to clipboard.
+// an error slot, problems shown next to the field they name, the fields an edit changed, a failed
+// load in a status line, inline confirmation, copy to clipboard.
 // Everything is built with h() (text nodes only); nothing is parsed as HTML.
 import { h } from '../dom.js';
 import { ApiError } from '../api.js';
@@ -107,6 +108,38 @@ export function clearErrors(scope) {
   }
 }
 
+/**
+ * A check before sending failed: shows `text` as the error of a field() wrapper and focuses its
+ * control. Returns null, so that `return invalidField(…)` also says "nothing to send".
+ * @param {Element} wrap
+ * @param {string} text
+ * @returns {null}
+ */
+export function invalidField(wrap, text) {
+  setFieldError(wrap, text);
+  const control = /** @type {HTMLElement | null} */ (wrap.querySelector('input, select, textarea'));
+  if (control) control.focus();
+  return null;
+}
+
+/**
+ * What an edit changes: the entries of `values` that differ from the same keys of `original`
+ * (compared as JSON; a missing key counts as null), or all of them for a new item (no original).
+ * @template {object} V
+ * @param {V} values
+ * @param {object | null} original
+ * @returns {Partial<V>}
+ */
+export function changedFields(values, original) {
+  const before = /** @type {Record<string, unknown> | null} */ (original);
+  /** @type {Record<string, unknown>} */
+  const changed = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!before || JSON.stringify(value) !== JSON.stringify(before[key] ?? null)) changed[key] = value;
+  }
+  return /** @type {Partial<V>} */ (changed);
+}
+
 /** A form-level error line (aria-live) for problems that name no field. */
 export function formError() {
   return h('p', { class: 'st-error st-form-error', 'data-testid': 'form-error', role: 'alert', hidden: true });
@@ -148,6 +181,17 @@ export function showProblem(error, scope, fallback, ctx, describe) {
   }
   if (fallback) setFormError(fallback, text);
   else ctx.toast(text, 'error');
+}
+
+/**
+ * Turns a section's status line into the error of its failed first load.
+ * @param {HTMLElement} status
+ * @param {string} what e.g. `the sites`
+ * @param {unknown} error
+ */
+export function showLoadError(status, what, error) {
+  status.textContent = `Could not load ${what}: ${problemText(error)}`;
+  status.classList.add('st-error');
 }
 
 /**

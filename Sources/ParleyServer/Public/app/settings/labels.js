@@ -1,8 +1,9 @@
 // Settings → Labels: the organization's label catalog (name + colour). Conversations keep plain
-// label names, so deleting a label here leaves tagged conversations as they are.
-import { h, clear } from '../dom.js';
-import { api } from '../api.js';
-import { field, setFieldError, clearErrors, formError, showProblem, confirmButton, problemText, items } from './kit.js';
+// label names, so deleting a label here leaves tagged conversations as they are. A catalog
+// (catalog.js): a "new" form on top (`label-new`) and one editable row per label (`label-row`).
+import { h } from '../dom.js';
+import { field, invalidField } from './kit.js';
+import { renderCatalog } from './catalog.js';
 
 /**
  * @typedef {import('./types').Ctx} Ctx
@@ -12,100 +13,39 @@ import { field, setFieldError, clearErrors, formError, showProblem, confirmButto
 const DEFAULT_COLOR = '#64748b';
 const HEX = /^#[0-9a-f]{6}$/;
 
+/** @type {import('./catalog.js').Catalog<Label>} */
+const LABELS = {
+  path: 'labels',
+  testid: 'label',
+  key: 'name',
+  intro: 'Labels agents can put on conversations, with the colour their chips get.',
+  newHeading: 'New label',
+  listHeading: 'Catalog',
+  listLabel: 'Labels',
+  listClass: 'st-label-list',
+  rowClass: 'st-list-row',
+  empty: 'No labels yet.',
+  what: 'the labels',
+  form,
+  saved: (label, created) => `Label “${label.name}” ${created ? 'added' : 'saved'}.`,
+  deleted: (label) => `Label “${label.name}” deleted.`,
+  deletePrompt: (label) => `Delete “${label.name}” from the catalog? Conversations keep it.`,
+};
+
 /**
  * @param {HTMLElement} container
  * @param {Ctx} ctx
  */
 export function renderLabels(container, ctx) {
-  let alive = true;
-  const base = `/orgs/${encodeURIComponent(ctx.org.id)}/labels`;
-  /** @type {Label[]} */
-  let labels = [];
-  const byName = (/** @type {Label} */ a, /** @type {Label} */ b) => a.name.localeCompare(b.name);
-
-  const list = h('ul', { class: 'st-list st-label-list', 'data-testid': 'label-list', 'aria-label': 'Labels' });
-  const status = h('p', { class: 'st-hint', role: 'status' }, 'Loading…');
-
-  const create = editor(null, async (values, form, error) => {
-    try {
-      /** @type {Label} */
-      const label = await api('POST', base, values);
-      if (!alive) return;
-      labels = [...labels.filter((l) => l.id !== label.id), label].sort(byName);
-      form.reset();
-      draw();
-      ctx.toast(`Label “${label.name}” added.`);
-      /** @type {HTMLElement} */ (form.querySelector('[data-testid="label-name"]')).focus();
-    } catch (e) {
-      showProblem(e, form, error, ctx);
-    }
-  });
-  create.setAttribute('data-testid', 'label-new');
-
-  container.append(
-    h('p', { class: 'st-intro' }, 'Labels agents can put on conversations, with the colour their chips get.'),
-    h('h2', { class: 'st-subheading' }, 'New label'),
-    create,
-    h('h2', { class: 'st-subheading' }, 'Catalog'),
-    status,
-    list);
-
-  function draw() {
-    clear(list);
-    status.textContent = labels.length ? '' : 'No labels yet.';
-    status.hidden = labels.length > 0;
-    for (const label of labels) {
-      const form = editor(label, async (values, f, error) => {
-        try {
-          /** @type {Label} */
-          const updated = await api('PATCH', `${base}/${encodeURIComponent(label.id)}`, values);
-          if (!alive) return;
-          labels = labels.map((l) => (l.id === updated.id ? updated : l)).sort(byName);
-          draw();
-          ctx.toast(`Label “${updated.name}” saved.`);
-        } catch (e) {
-          showProblem(e, f, error, ctx);
-        }
-      });
-      const remove = confirmButton({
-        label: 'Delete…', confirmLabel: 'Delete', testid: 'label-delete',
-        prompt: `Delete “${label.name}” from the catalog? Conversations keep it.`,
-        async action() {
-          try {
-            await api('DELETE', `${base}/${encodeURIComponent(label.id)}`);
-            if (!alive) return;
-            labels = labels.filter((l) => l.id !== label.id);
-            draw();
-            ctx.toast(`Label “${label.name}” deleted.`);
-          } catch (e) {
-            ctx.toast(`Could not delete: ${problemText(e)}`, 'error');
-          }
-        },
-      });
-      /** @type {HTMLElement} */ (form.querySelector('.st-actions')).append(remove);
-      list.append(h('li', { 'data-testid': 'label-row', 'data-id': label.id, 'data-name': label.name, class: 'st-list-row' }, form));
-    }
-  }
-
-  api('GET', base).then((body) => {
-    if (!alive) return;
-    labels = items(body);
-    labels.sort(byName);
-    draw();
-  }, (error) => {
-    if (!alive) return;
-    status.textContent = `Could not load the labels: ${problemText(error)}`;
-    status.classList.add('st-error');
-  });
-
-  return () => { alive = false; };
+  return renderCatalog(container, ctx, LABELS);
 }
 
 /**
+ * The name and colour of a label (a new one when `label` is null), with a chip showing both.
  * @param {Label | null} label
- * @param {(values: Record<string, string>, form: HTMLFormElement, error: HTMLElement) => Promise<void>} submit
+ * @returns {import('./catalog.js').CatalogForm}
  */
-function editor(label, submit) {
+function form(label) {
   const name = h('input', { type: 'text', 'data-testid': 'label-name', maxlength: '50', autocomplete: 'off' });
   name.value = label ? label.name : '';
   // The value attribute too, so that form.reset() returns to it.
@@ -122,31 +62,15 @@ function editor(label, submit) {
   paint();
   const nameWrap = field('Name', name, { name: 'name' });
   const colorWrap = field('Colour', color, { name: 'color' });
-  const save = h('button', { type: 'submit', class: 'st-btn st-primary', 'data-testid': 'label-save' }, label ? 'Save' : 'Add');
-  const error = formError();
-  const form = h('form', { class: 'st-label-form', novalidate: true, 'aria-label': label ? `Label ${label.name}` : 'New label' },
-    nameWrap, colorWrap, swatch, h('div', { class: 'st-actions' }, save), error);
-  form.addEventListener('reset', () => queueMicrotask(paint));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const values = { name: name.value.trim().toLowerCase(), color: color.value.toLowerCase() };
-    if (!values.name) {
-      setFieldError(nameWrap, 'Give the label a name.');
-      name.focus();
-      return;
-    }
-    /** @type {Record<string, string>} */
-    const send = {};
-    if (!label || values.name !== label.name) send.name = values.name;
-    if (!label || values.color !== label.color) send.color = values.color;
-    if (!Object.keys(send).length) return;
-    save.disabled = true;
-    try {
-      await submit(send, form, error);
-    } finally {
-      save.disabled = false;
-    }
-  });
-  return form;
+  return {
+    label: label ? `Label ${label.name}` : 'New label',
+    className: 'st-label-form',
+    parts: [nameWrap, colorWrap, swatch],
+    read() {
+      const values = { name: name.value.trim().toLowerCase(), color: color.value.toLowerCase() };
+      if (!values.name) return invalidField(nameWrap, 'Give the label a name.');
+      return values;
+    },
+    reset: paint,
+  };
 }

@@ -5,8 +5,8 @@
 import { h, clear } from '../dom.js';
 import { api } from '../api.js';
 import {
-  field, setFieldError, clearErrors, formError, setFormError, showProblem, confirmButton, copyButton, select,
-  problemText, items, shortDate,
+  field, invalidField, clearErrors, formError, setFormError, showProblem, showLoadError, confirmButton, copyButton,
+  select, problemText, items, shortDate,
 } from './kit.js';
 
 /**
@@ -22,11 +22,12 @@ const ROLES = [['owner', 'Owner'], ['admin', 'Admin'], ['agent', 'Agent']];
 const RANK = { owner: 3, admin: 2, agent: 1 };
 
 /**
- * Where an invitee accepts: a page of its own, the token in the fragment (never sent to a server).
+ * Where an invitee accepts: the dashboard's invitation screen, the token in the fragment (never sent
+ * to a server).
  * @param {string} token
  */
-export function acceptLink(token) {
-  return `${location.origin}/app/settings/accept.html#token=${encodeURIComponent(token)}`;
+function acceptLink(token) {
+  return `${location.origin}/app/accept#token=${encodeURIComponent(token)}`;
 }
 
 /**
@@ -61,11 +62,7 @@ export function renderMembers(container, ctx) {
     event.preventDefault();
     clearErrors(inviteForm);
     const address = email.value.trim();
-    if (!address || !email.checkValidity()) {
-      setFieldError(emailWrap, 'Enter the email address of the person to invite.');
-      email.focus();
-      return;
-    }
+    if (!address || !email.checkValidity()) return invalidField(emailWrap, 'Enter the email address of the person to invite.');
     submit.disabled = true;
     try {
       /** @type {{invitation: Invitation, token: string}} */
@@ -221,9 +218,7 @@ export function renderMembers(container, ctx) {
     drawMembers();
     drawInvitations();
   }, (error) => {
-    if (!alive) return;
-    membersStatus.textContent = `Could not load the members: ${problemText(error)}`;
-    membersStatus.classList.add('st-error');
+    if (alive) showLoadError(membersStatus, 'the members', error);
   });
 
   return () => { alive = false; };

@@ -3,7 +3,7 @@
 // shows the secret (in groups of four) and the otpauth URL as text, then a code turns it on.
 import { h, clear } from '../dom.js';
 import { api, logout } from '../api.js';
-import { field, setFieldError, clearErrors, formError, showProblem, copyButton } from './kit.js';
+import { field, invalidField, clearErrors, formError, showProblem, copyButton } from './kit.js';
 
 /** @typedef {import('./types').Ctx} Ctx */
 
@@ -47,16 +47,8 @@ export function renderProfile(container, ctx) {
   passwordForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(passwordForm);
-    if (!current.value) {
-      setFieldError(currentWrap, 'Enter your current password.');
-      current.focus();
-      return;
-    }
-    if (next.value.length < 10) {
-      setFieldError(nextWrap, 'Use at least 10 characters.');
-      next.focus();
-      return;
-    }
+    if (!current.value) return invalidField(currentWrap, 'Enter your current password.');
+    if (next.value.length < 10) return invalidField(nextWrap, 'Use at least 10 characters.');
     passwordSave.disabled = true;
     try {
       await api('POST', '/me/password', { current_password: current.value, new_password: next.value });
@@ -149,11 +141,7 @@ export function renderProfile(container, ctx) {
       event.preventDefault();
       clearErrors(form);
       const value = code.value.replace(/\s+/g, '');
-      if (!/^\d{6}$/.test(value)) {
-        setFieldError(codeWrap, 'Enter the 6 digits your app shows.');
-        code.focus();
-        return;
-      }
+      if (!/^\d{6}$/.test(value)) return invalidField(codeWrap, 'Enter the 6 digits your app shows.');
       button.disabled = true;
       try {
         await action(value);

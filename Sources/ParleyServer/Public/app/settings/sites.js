@@ -5,8 +5,8 @@
 import { h, clear } from '../dom.js';
 import { api } from '../api.js';
 import {
-  field, setFieldError, clearErrors, formError, showProblem, confirmButton, copyButton, select,
-  problemText, items, uid,
+  field, setFieldError, invalidField, clearErrors, formError, showProblem, showLoadError, confirmButton, copyButton,
+  select, problemText, items, uid, changedFields,
 } from './kit.js';
 
 /**
@@ -65,11 +65,7 @@ export function renderSites(container, ctx) {
     event.preventDefault();
     clearErrors(createForm);
     const name = createName.value.trim();
-    if (!name) {
-      setFieldError(createWrap, 'Give the site a name.');
-      createName.focus();
-      return;
-    }
+    if (!name) return invalidField(createWrap, 'Give the site a name.');
     createButton.disabled = true;
     try {
       /** @type {Site} */
@@ -140,9 +136,7 @@ export function renderSites(container, ctx) {
     sites = items(body);
     draw();
   }, (error) => {
-    if (!alive) return;
-    status.textContent = `Could not load the sites: ${problemText(error)}`;
-    status.classList.add('st-error');
+    if (alive) showLoadError(status, 'the sites', error);
   });
 
   return () => { alive = false; };
@@ -373,16 +367,11 @@ function siteEditor(site, ctx, on, flash) {
 
     const mib = Number(uploadMax.value);
     if (uploadMax.value.trim() === '' || !Number.isFinite(mib) || mib <= 0) {
-      setFieldError(uploadMaxWrap, 'Enter a size in MiB greater than 0.');
-      uploadMax.focus();
-      return;
+      return invalidField(uploadMaxWrap, 'Enter a size in MiB greater than 0.');
     }
 
     /** @type {Record<string, any>} */
-    const body = {};
-    if (name.value.trim() !== site.name) body.name = name.value.trim();
-    if (JSON.stringify(originList) !== JSON.stringify(site.allowed_origins)) body.allowed_origins = originList;
-    if (identityRequired.checked !== site.identity_required) body.identity_required = identityRequired.checked;
+    const body = changedFields({ name: name.value.trim(), allowed_origins: originList, identity_required: identityRequired.checked }, site);
 
     /** @type {WidgetSettings} */
     const next = {
@@ -399,12 +388,7 @@ function siteEditor(site, ctx, on, flash) {
           /** @type {HTMLInputElement} */ (form.querySelector(`[data-testid="site-upload-type"][value="${mime}"]`)).checked),
       },
     };
-    /** @type {Record<string, any>} */
-    const widget = {};
-    const current = /** @type {Record<string, any>} */ (w);
-    for (const [key, value] of Object.entries(next)) {
-      if (JSON.stringify(value) !== JSON.stringify(current[key] ?? null)) widget[key] = value;
-    }
+    const widget = changedFields(next, w);
     if (Object.keys(widget).length) body.widget = widget;
     if (!Object.keys(body).length) {
       saveStatus.textContent = 'Nothing changed.';

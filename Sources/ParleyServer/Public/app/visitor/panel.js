@@ -4,7 +4,7 @@
 // Every value comes from visitors or members and goes into the DOM as text.
 import { h, clear } from '../dom.js';
 import { api } from '../api.js';
-import { ensureStyles, confirmButton, problemText, shortDate, uid } from '../settings/kit.js';
+import { ensureStyles, confirmButton, problemText, showLoadError, shortDate, uid } from '../settings/kit.js';
 import { summarizeUserAgent } from './useragent.js';
 
 /**
@@ -178,9 +178,7 @@ export function renderVisitorPanel(container, ctx, conversation) {
     drawConversations();
     drawNotes();
   }, (error) => {
-    if (!alive) return;
-    status.textContent = `Could not load the visitor: ${problemText(error)}`;
-    status.classList.add('st-error');
+    if (alive) showLoadError(status, 'the visitor', error);
   });
 
   function drawIdentity() {
