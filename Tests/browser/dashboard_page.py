@@ -16,7 +16,7 @@ import urllib.parse
 import uuid
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -317,7 +317,15 @@ class Dashboard:
         return int(value) if value and value.isdigit() else None
 
     def open_row(self, conversation_id):
-        self.find("conversation-row", f'[data-id="{conversation_id}"]').find_element(By.CSS_SELECTOR, "a").click()
+        # The inbox redraws rows as events arrive, so a row found a moment ago may be gone by the
+        # click: find and click again until a click lands (stale references are retried by wait()).
+        def click():
+            try:
+                self.find("conversation-row", f'[data-id="{conversation_id}"]').find_element(By.CSS_SELECTOR, "a").click()
+            except NoSuchElementException:
+                return False
+            return True
+        self.wait(click, f"a click on the row of {conversation_id}")
         return self.wait_conversation(conversation_id)
 
     # -- conversation
