@@ -53,6 +53,6 @@ extension ParleyStore {
 
     public func deleteLabel(_ scope: TenantScope, id: String) async throws {
         try scope.requireManager()
-        try await deleteOwned(table: "labels", scope: scope, id: id, what: "label")
+        try await deleteTenantRow(table: "labels", scope: scope, id: id, what: "label")
     }
 }

@@ -105,10 +105,7 @@ extension ParleyStore {
     /// Deleting contact details is an admin's decision (data-protection requests).
     public func deleteLead(_ scope: TenantScope, id: String) async throws {
         try scope.requireManager()
-        try await engine.transaction { db in
-            let rows = try await db.raw("DELETE FROM leads WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id").all()
-            guard !rows.isEmpty else { throw StoreError.notFound("lead") }
-        }
+        try await deleteTenantRow(table: "leads", scope: scope, id: id, what: "lead")
     }
 
     private func leadConditions(_ scope: TenantScope, _ filter: LeadFilter) -> [SQLQueryString] {

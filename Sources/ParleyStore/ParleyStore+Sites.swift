@@ -82,10 +82,7 @@ extension ParleyStore {
     /// Deletes the site with its visitors and conversations.
     public func deleteSite(_ scope: TenantScope, id: String) async throws {
         try scope.requireManager()
-        try await engine.transaction { db in
-            let rows = try await db.raw("DELETE FROM sites WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id").all()
-            guard !rows.isEmpty else { throw StoreError.notFound("site") }
-        }
+        try await deleteTenantRow(table: "sites", scope: scope, id: id, what: "site")
     }
 
     /// Replaces the public site key and the identity secret; embeds using the old key stop working.

@@ -65,8 +65,9 @@ extension ParleyStore {
             let notes = try await self.noteRows(
                 db, where: "n.org_id = \(bind: scope.orgID) AND n.visitor_id = \(bind: visitorID) AND n.id = \(bind: noteID)", limit: 1)
             guard let note = notes.first else { throw StoreError.notFound("note") }
-            if note.authorId == nil || note.authorId != scope.userID {
-                do { try scope.requireManager() } catch { throw StoreError.forbidden("only its author or an owner or admin may delete a note") }
+            let isAuthor = note.authorId != nil && note.authorId == scope.userID
+            guard isAuthor || scope.role.canManageOrganization else {
+                throw StoreError.forbidden("only its author or an owner or admin may delete a note")
             }
             try await db.exec("DELETE FROM visitor_notes WHERE id = \(bind: noteID)")
         }
@@ -78,18 +79,6 @@ extension ParleyStore {
             FROM visitor_notes n LEFT JOIN users u ON u.id = n.author_id
             WHERE \(condition) ORDER BY n.created_at DESC, n.id DESC LIMIT \(literal: limit)
             """).all(decoding: NoteRow.self, with: rowDecoder)
-    }
-
-    /// Keeps what the browser said at the start of a session (nil keeps what was known).
-    public func recordHints(_ visitor: VisitorScope, hints: VisitorHints) async throws {
-        guard hints != VisitorHints() else { return }
-        try await engine.transaction { db in
-            try await db.exec("""
-                UPDATE visitors SET locale = COALESCE(\(bind: hints.locale), locale), timezone = COALESCE(\(bind: hints.timezone), timezone),
-                    user_agent = COALESCE(\(bind: hints.userAgent), user_agent)
-                WHERE org_id = \(bind: visitor.orgID) AND id = \(bind: visitor.visitorID)
-                """)
-        }
     }
 
     /// Merges `attributes` into the visitor's (a key given again replaces its value).

@@ -36,20 +36,24 @@ extension ParleyStore {
 
     /// The visitor whose anonymous token hashes to `presentedHash` on this site, or else a new
     /// visitor holding `freshHash`. `isNew` tells the caller which token the browser must keep.
-    public func visitorSession(site: WidgetSite, presentedHash: String?, freshHash: String) async throws -> (scope: VisitorScope, isNew: Bool) {
+    /// The browser's `hints` are kept in the same statement (a nil hint keeps what was known).
+    public func visitorSession(site: WidgetSite, presentedHash: String?, freshHash: String,
+                               hints: VisitorHints = VisitorHints()) async throws -> (scope: VisitorScope, isNew: Bool) {
         try await engine.transaction { db in
             let now = self.nowMS
             if let presentedHash,
                 let id = try await db.raw("""
-                    UPDATE visitors SET last_seen_at = \(bind: now)
+                    UPDATE visitors SET last_seen_at = \(bind: now), locale = COALESCE(\(bind: hints.locale), locale),
+                        timezone = COALESCE(\(bind: hints.timezone), timezone), user_agent = COALESCE(\(bind: hints.userAgent), user_agent)
                     WHERE site_id = \(bind: site.id) AND anonymous_hash = \(bind: presentedHash) RETURNING id
                     """).first(decodingColumn: "id", as: String.self) {
                 return (VisitorScope(orgID: site.orgID, siteID: site.id, visitorID: id), false)
             }
             let id = Identifier.make("vis")
             try await db.exec("""
-                INSERT INTO visitors (id, org_id, site_id, anonymous_hash, last_seen_at, created_at)
-                VALUES (\(bind: id), \(bind: site.orgID), \(bind: site.id), \(bind: freshHash), \(bind: now), \(bind: now))
+                INSERT INTO visitors (id, org_id, site_id, anonymous_hash, locale, timezone, user_agent, last_seen_at, created_at)
+                VALUES (\(bind: id), \(bind: site.orgID), \(bind: site.id), \(bind: freshHash), \(bind: hints.locale),
+                        \(bind: hints.timezone), \(bind: hints.userAgent), \(bind: now), \(bind: now))
                 """)
             return (VisitorScope(orgID: site.orgID, siteID: site.id, visitorID: id), true)
         }

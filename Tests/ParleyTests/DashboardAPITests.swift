@@ -145,6 +145,14 @@ struct DashboardAPITests {
             #expect(profile.conversations.first?.lastMessage?.body == "Hello from the panel test")
             #expect(!profile.online && profile.page == nil, "no socket is open")
 
+            // Coming back with the anonymous token updates the hints it sends and keeps the others.
+            let resumed = try await api.request(.post, "/api/v1/widget/\(site.siteKey)/sessions",
+                                                json: ["anonymous_token": session.anonymousToken, "timezone": "America/New_York"],
+                                                headers: [.origin: TestAPI.siteOrigin])
+            #expect(try api.decode(VisitorSession.self, resumed).visitorId == session.visitorId, "\(resumed.text)")
+            let rehinted = try api.decode(VisitorProfile.self, try await api.request(.get, path, token: owner.accessToken))
+            #expect(rehinted.visitor.timezone == "America/New_York" && rehinted.visitor.locale == "de-DE")
+
             // A later identify merges attributes: a key sent again changes, the others stay.
             _ = try await api.widgetJSON(site, "identify", as: session, ["id": "customer-42", "attributes": ["plan": "enterprise"]])
             let merged = try api.decode(VisitorProfile.self, try await api.request(.get, path, token: owner.accessToken))

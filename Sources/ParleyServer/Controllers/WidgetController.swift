@@ -100,9 +100,8 @@ struct WidgetController {
         let hints = try Self.hints(body, request: request)  // checked before anything is written
         let fresh = "anon_" + RandomToken.make()
         let session = try await services.store.visitorSession(site: site, presentedHash: presented.map(TokenService.hash),
-                                                              freshHash: TokenService.hash(fresh))
+                                                              freshHash: TokenService.hash(fresh), hints: hints)
         let visitor = session.scope
-        try await services.store.recordHints(visitor, hints: hints)
         let token = try await services.tokens.visitorToken(
             VisitorIdentity(orgID: visitor.orgID, siteID: visitor.siteID, visitorID: visitor.visitorID))
         let reply = SessionReply(visitorId: visitor.visitorID, visitorToken: token.token, expiresAt: token.expiresAt,
@@ -113,20 +112,22 @@ struct WidgetController {
 
     /// Hints are optional and unverified; a malformed one is refused (422) rather than stored.
     static func hints(_ body: SessionRequest?, request: Request) throws -> VisitorHints {
-        let locale = try body?.locale.map { raw throws(ValidationError) in
-            guard (2...35).contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                throw ValidationError(field: "locale", reason: "must be a language tag such as de-DE")
-            }
-            return raw
-        }
-        let timezone = try body?.timezone.map { raw throws(ValidationError) in
-            guard (1...64).contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }) else {
-                throw ValidationError(field: "timezone", reason: "must be a time zone name such as Europe/Berlin")
-            }
-            return raw
-        }
         let userAgent = request.headers[.userAgent].map { String($0.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\u{7F}" }.prefix(300)) }
-        return VisitorHints(locale: locale, timezone: timezone, userAgent: userAgent?.isEmpty == true ? nil : userAgent)
+        return VisitorHints(
+            locale: try hint(body?.locale, field: "locale", lengths: 2...35, punctuation: "-", example: "a language tag such as de-DE"),
+            timezone: try hint(body?.timezone, field: "timezone", lengths: 1...64, punctuation: "/_+-",
+                               example: "a time zone name such as Europe/Berlin"),
+            userAgent: userAgent?.isEmpty == true ? nil : userAgent)
+    }
+
+    /// A hint of ASCII letters, digits and the given punctuation, its length in `lengths`.
+    private static func hint(_ raw: String?, field: String, lengths: ClosedRange<Int>, punctuation: String,
+                             example: String) throws(ValidationError) -> String? {
+        guard let raw else { return nil }
+        guard lengths.contains(raw.count), raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || punctuation.contains($0)) }) else {
+            throw ValidationError(field: field, reason: "must be \(example)")
+        }
+        return raw
     }
 
     @Sendable func settings(_ request: Request, context: ParleyRequestContext) async throws -> JSONResponse<SettingsReply> {

@@ -41,7 +41,7 @@ export class ApiError extends Error {
 /**
  * @returns {Session | null}
  */
-export function readSession() {
+function readSession() {
   try {
     const s = JSON.parse(localStorage.getItem(KEY) || 'null');
     return s && typeof s.access_token === 'string' && typeof s.refresh_token === 'string' ? s : null;

@@ -39,7 +39,7 @@ const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 /**
  * @param {'loading' | 'login' | 'ready' | 'error'} state
  */
-export function setAppState(state) {
+function setAppState(state) {
   document.body.dataset.appState = state;
   // For the load-time benchmark (scripts/dashboard-bench.sh): the first time the inbox is usable.
   if (state === 'ready' && !performance.getEntriesByName('parley:ready').length) performance.mark('parley:ready');

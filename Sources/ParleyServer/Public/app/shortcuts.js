@@ -16,7 +16,7 @@ import { h, isTyping } from './dom.js';
  * }} ShortcutTarget
  */
 
-export const SHORTCUTS = [
+const SHORTCUTS = [
   ['j', 'Next conversation'],
   ['k', 'Previous conversation'],
   ['Enter / o', 'Open the selected conversation'],

@@ -44,7 +44,7 @@ export function problemText(error) {
  * The `field` a 422 names (e.g. `allowed_origins[1]`, `widget.theme_color`), or ''.
  * @param {unknown} error
  */
-export function problemField(error) {
+function problemField(error) {
   if (!(error instanceof ApiError)) return '';
   if (error.field) return error.field;
   const body = /** @type {any} */ (error).body;

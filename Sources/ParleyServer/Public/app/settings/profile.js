@@ -8,13 +8,13 @@ import { field, invalidField, clearErrors, formError, showProblem, copyButton } 
 /** @typedef {import('./types').Ctx} Ctx */
 
 /** Where the dashboard goes after a password change; the sign-in page explains `reason`. */
-export const SIGNED_OUT_PATH = '/app/login?reason=password-changed';
+const SIGNED_OUT_PATH = '/app/login?reason=password-changed';
 
 /**
  * "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP".
  * @param {string} secret
  */
-export function groupSecret(secret) {
+function groupSecret(secret) {
   return (secret.replace(/\s+/g, '').match(/.{1,4}/g) || []).join(' ');
 }
 

@@ -30,7 +30,7 @@ const MAX_PRECHAT_FIELDS = 10;
  * The embed code of a site.
  * @param {string} siteKey
  */
-export function snippet(siteKey) {
+function snippet(siteKey) {
   return `<script src="${location.origin}/widget.js" data-site="${siteKey}" async></script>`;
 }
 
