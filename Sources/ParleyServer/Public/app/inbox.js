@@ -211,9 +211,12 @@ export function createInbox(root, ctx, data, realtime, hooks) {
   }
 
   // ---- counts
+  /** At most one request per 150 ms, made with the filters current when it goes out: a busy
+   *  organization's stream of events must not keep postponing it (as a debounce would). */
   function loadCounts() {
-    clearTimeout(countsTimer);
+    if (countsTimer) return;
     countsTimer = setTimeout(async () => {
+      countsTimer = 0;
       try {
         const c = await api('GET', orgPath + '/conversations/counts?' + filterParams());
         for (const [id] of VIEW_NAMES) {
