@@ -4,6 +4,7 @@
 #   is_root, free_port
 #   apt_install PKG...           apt-get install (update first, once; waits for the dpkg lock)
 #   need_cmd COMMAND PACKAGE     the command, installing the Debian package when root, or stop naming it
+#   need_file PATH PACKAGE       the same for a file (a C header the build links against)
 #   make_venv DIR                a working Python venv in DIR (installs python3-venv when root and needed)
 #   stop_pid PID [group]         TERM, then KILL after 10 s (a whole process group with `group`)
 #   start_parley_server BIN LOG DATA [VAR=VALUE...]
@@ -36,6 +37,16 @@ need_cmd() {
     log "$1 not found; installing Debian package $2"
     apt_install "$2" || die "apt-get install $2 failed"
     command -v "$1" >/dev/null 2>&1 && return 0
+  fi
+  die "'$1' is required; install the Debian package '$2' (apt-get install $2)"
+}
+
+need_file() {
+  [[ -e "$1" ]] && return 0
+  if is_root && command -v apt-get >/dev/null 2>&1; then
+    log "$1 not found; installing Debian package $2"
+    apt_install "$2" || die "apt-get install $2 failed"
+    [[ -e "$1" ]] && return 0
   fi
   die "'$1' is required; install the Debian package '$2' (apt-get install $2)"
 }

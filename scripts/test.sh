@@ -452,6 +452,7 @@ PY
 # ---------------------------------------------------------------------------
 need_cmd python3 python3
 need_cmd curl curl
+need_file /usr/include/sqlite3.h libsqlite3-dev  # Parley links the system SQLite
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/parley-test.XXXXXX")"
 
