@@ -3,8 +3,8 @@ import NIOCore
 import ParleyCore
 import ParleyStore
 
-/// One committed event, encoded once as the JSON text frame every subscriber receives (a
-/// `ByteBuffer` that every socket writes without copying).
+/// One committed event, encoded once as the WebSocket frame every subscriber receives (a
+/// `WireFrame` that every socket writes without copying).
 ///
 /// The stored payload is already JSON in the API's conventions, so it is spliced in verbatim
 /// instead of being decoded and encoded again per socket. Visitors get their own rendering, also
@@ -18,9 +18,9 @@ public struct EventFrame: Sendable {
     public let orgSeq: Int
     public let membersOnly: Bool
     /// The frame for member sockets.
-    public let member: ByteBuffer
+    public let member: WireFrame
     /// The frame for visitor sockets; nil when visitors must not see this event.
-    public let visitor: ByteBuffer?
+    public let visitor: WireFrame?
 
     public init(_ event: StoredEvent) {
         orgID = event.orgId
@@ -31,8 +31,8 @@ public struct EventFrame: Sendable {
         let conversation = event.conversationId.map { "\"\(JSONText.escape($0))\"" } ?? "null"
         let head = #"{"type":"event","event":"\#(JSONText.escape(event.type))","conversation_id":\#(conversation),"#
             + #""seq":\#(event.seq.map(String.init) ?? "null")"#
-        member = ByteBuffer(string: head + #","event_id":\#(event.id),"cursor":\#(event.orgSeq),"data":\#(event.payload)}"#)
-        visitor = Self.visitorData(event).map { ByteBuffer(string: head + #","data":\#($0)}"#) }
+        member = WireFrame(text: head + #","event_id":\#(event.id),"cursor":\#(event.orgSeq),"data":\#(event.payload)}"#)
+        visitor = Self.visitorData(event).map { WireFrame(text: head + #","data":\#($0)}"#) }
     }
 
     private static func visitorData(_ event: StoredEvent) -> String? {

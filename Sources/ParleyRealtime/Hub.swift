@@ -10,7 +10,7 @@ public protocol FrameSink: AnyObject, Sendable {
     var seesMembersOnly: Bool { get }
     func receive(_ frame: EventFrame)
     /// An ephemeral frame (typing, presence): sent as is, never replayed.
-    func receiveEphemeral(_ frame: ByteBuffer)
+    func receiveEphemeral(_ frame: WireFrame)
 }
 
 /// This instance's subscriptions: which connections follow which conversation, and which follow a
@@ -128,7 +128,7 @@ public final class Hub: Sendable {
             return Array(sinks.values)
         }
         let membersOnly = signal.membersOnly == true
-        let frame = ByteBuffer(string: signal.text)
+        let frame = WireFrame(text: signal.text)
         for sink in targets where sink.sinkID != signal.senderSinkID && (!membersOnly || sink.seesMembersOnly) {
             sink.receiveEphemeral(frame)
         }

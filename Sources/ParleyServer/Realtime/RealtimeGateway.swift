@@ -43,7 +43,7 @@ struct RealtimeGateway: Sendable {
         if case .visitor(let visitor) = participant {
             // The widget hears whether any agent is there now, and again whenever that may change.
             hub.joinLobby(session, orgID: visitor.orgID)
-            session.receiveEphemeral(ByteBuffer(string: try await presence.availabilityFrame(orgID: visitor.orgID)))
+            session.receiveEphemeral(WireFrame(text: try await presence.availabilityFrame(orgID: visitor.orgID)))
         }
         let ending = try await withThrowingTaskGroup(of: RealtimeSession.Ending.self) { group in
             group.addTask {

@@ -125,20 +125,20 @@ final class RealtimeSession: FrameSink {
             if let last = state.lastSent[conversation], seq <= last { return }
             state.lastSent[conversation] = seq
         }
-        guard let buffer = seesMembersOnly ? frame.member : frame.visitor else { return }
-        enqueue(buffer, state: &state)
+        guard let wire = seesMembersOnly ? frame.member : frame.visitor else { return }
+        enqueue(wire, state: &state)
     }
 
-    private func enqueue(_ buffer: ByteBuffer, state: inout State) {
+    private func enqueue(_ frame: WireFrame, state: inout State) {
         guard state.stopReason == nil else { return }
-        outbox.send(buffer)
+        outbox.send(frame)
     }
 
     private func enqueue(_ text: String, state: inout State) {
-        enqueue(ByteBuffer(string: text), state: &state)
+        enqueue(WireFrame(text: text), state: &state)
     }
 
-    func receiveEphemeral(_ frame: ByteBuffer) {
+    func receiveEphemeral(_ frame: WireFrame) {
         state.withLock { enqueue(frame, state: &$0) }
     }
 
