@@ -88,9 +88,11 @@ extension ParleyStore {
     public func sendMessage(_ scope: TenantScope, conversationID: String, draft: MessageDraft) async throws -> (message: Message, created: Bool) {
         guard let userID = scope.userID else { throw StoreError.forbidden("only a member can send as a member") }
         do {
-            let message = try await engine.transaction { db in
+            let insert: @Sendable (any SQLDatabase) async throws -> Message = { db in
                 try await self.insertMessage(db, scope: scope, conversationID: conversationID, draft: draft, author: (.member, userID))
             }
+            // Without an attachment, PostgreSQL inserts in one statement, which needs no transaction around it.
+            let message = try await (draft.attachment == nil ? engine.autocommit(insert) : engine.transaction(insert))
             return (message, true)
         } catch let earlier as AlreadySent {
             return (earlier.message, false)
@@ -100,45 +102,6 @@ extension ParleyStore {
                 let existing = try await message(scope, conversationID: conversationID, clientID: clientID) else { throw error }
             return (existing, false)
         }
-    }
-
-    /// Inserts a message: bumps the conversation sequence first (which also serializes writers on the
-    /// conversation row), then writes the message, letting the client id's unique index catch a
-    /// retry, then the author's read marker and the outbox event. Five statements, no extra reads.
-    func insertMessage(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
-                       author: (type: AuthorType, id: String)) async throws -> Message {
-        let now = nowMS
-        let messageID = Identifier.make("msg")
-        let seq = try await db.raw("""
-            UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now), last_message_id = \(bind: messageID)
-            WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq
-            """).first(decodingColumn: "seq", as: Int.self)
-        guard let seq else { throw StoreError.notFound("conversation") }
-        let message = Message(id: messageID, conversationId: conversationID, seq: seq, authorType: author.type,
-                              authorId: author.id, body: draft.body, private: draft.isPrivate, clientId: draft.clientID,
-                              createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil, attachment: draft.attachment?.attachment)
-        let attachmentJSON = try draft.attachment.map { try Self.encodeJSON($0.attachment) }
-        let inserted = try await db.raw("""
-            INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)
-            VALUES (\(bind: message.id), \(bind: scope.orgID), \(bind: conversationID), \(bind: seq), \(bind: author.type.rawValue),
-                    \(bind: author.id), \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now),
-                    \(bind: attachmentJSON))
-            ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id
-            """).first(decodingColumn: "id", as: String.self)
-        if inserted == nil, let clientID = draft.clientID,
-            let earlier = try await db.raw("""
-                SELECT \(Self.messageColumns) FROM messages WHERE conversation_id = \(bind: conversationID) AND client_id = \(bind: clientID)
-                """).first(decoding: MessageRow.self, with: rowDecoder) {
-            throw AlreadySent(message: earlier.message)  // rolls the sequence bump back
-        }
-        if let stored = draft.attachment {
-            try await insertAttachment(db, orgID: scope.orgID, conversationID: conversationID, messageID: messageID, stored: stored,
-                                       now: now)
-        }
-        try await upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: author.id, seq: seq)
-        try await appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: seq, type: EventType.messageCreated,
-                              payload: message, membersOnly: draft.isPrivate)
-        return message
     }
 
     func message(_ scope: TenantScope, conversationID: String, clientID: String) async throws -> Message? {
@@ -219,7 +182,7 @@ extension ParleyStore {
     }
 
     @discardableResult
-    private func upsertReadMarker(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, readerID: String, seq: Int) async throws -> Int {
+    func upsertReadMarker(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, readerID: String, seq: Int) async throws -> Int {
         try await db.raw("""
             INSERT INTO read_markers (org_id, conversation_id, reader_id, last_read_seq, updated_at)
             VALUES (\(bind: scope.orgID), \(bind: conversationID), \(bind: readerID), \(bind: seq), \(bind: nowMS))

@@ -84,6 +84,13 @@ struct ConcurrencyTests {
             let scope = try #require(try await api.store.operatorScope(orgID: owner.orgID))
             let events = try await api.store.events(scope, conversationID: conversation.id, afterSeq: 1)
             #expect(events.filter { $0.type == "message.created" }.compactMap(\.seq) == seqs)
+            // Each payload is its message as stored, sequence included (PostgreSQL fills it in inside the insert).
+            let payloads = try events.filter { $0.type == "message.created" }.map {
+                try JSONCoding.makeDecoder().decode(Message.self, from: Data($0.payload.utf8))
+            }
+            #expect(payloads.map(\.seq) == seqs)
+            #expect(payloads.map(\.id) == page.items.map(\.id))
+            #expect(payloads.map(\.body) == page.items.map(\.body))
         }
     }
 }

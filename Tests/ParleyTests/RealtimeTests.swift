@@ -22,6 +22,7 @@ struct RealtimeTests {
                 #expect(events.map { $0["event"] as? String } == ["message.created", "message.created"])
                 #expect(events.compactMap { $0.data?["body"] as? String } == ["first", "a note"])
                 #expect(events.compactMap { $0["seq"] as? Int } == [conversation.seq + 1, conversation.seq + 2])
+                #expect(events.compactMap { $0.data?["seq"] as? Int } == [conversation.seq + 1, conversation.seq + 2])
             }
         }
     }

@@ -19,6 +19,11 @@ public protocol DatabaseEngine: Sendable {
     /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
     func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
 
+    /// Runs `body`, which makes its change in one statement, as its own transaction: PostgreSQL
+    /// skips the BEGIN and COMMIT round trips (a statement is atomic by itself); SQLite, whose
+    /// writes all go through the writer, runs it as `transaction`.
+    func autocommit<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+
     /// Connections currently lent out, for the `/metrics` pool gauge.
     var connectionsInUse: Int { get }
 

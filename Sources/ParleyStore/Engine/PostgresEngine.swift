@@ -37,6 +37,10 @@ public final class PostgresEngine: DatabaseEngine, Service {
         }
     }
 
+    public func autocommit<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await read(body)
+    }
+
     public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await client.withConnection { connection in
             inUse.add(1, ordering: .relaxed)

@@ -63,6 +63,10 @@ public final class SQLiteEngine: DatabaseEngine {
         return result
     }
 
+    public func autocommit<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await transaction(body)
+    }
+
     private func use<R: Sendable>(_ lane: Lane, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await withTaskExecutorPreference(lane.executor) {
             try await lane.mutex.withLock {

@@ -1,0 +1,123 @@
+import Foundation
+import ParleyCore
+import SQLKit
+
+/// Writing a message: the conversation's next sequence, the row, the author's read marker and the
+/// outbox event, in one transaction. SQLite runs it as a few cheap statements; PostgreSQL as one
+/// statement, since every statement there is a round trip and a parse.
+extension ParleyStore {
+    func insertMessage(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
+                       author: (type: AuthorType, id: String)) async throws -> Message {
+        let now = nowMS
+        let messageID = Identifier.make("msg")
+        let message: Message
+        switch dialect {
+        case .sqlite:
+            message = try await insertMessageInSteps(db, scope: scope, conversationID: conversationID, draft: draft, author: author,
+                                                     id: messageID, now: now)
+        case .postgres:
+            message = try await insertMessageInOneStatement(db, scope: scope, conversationID: conversationID, draft: draft,
+                                                            author: author, id: messageID, now: now)
+        }
+        if let stored = draft.attachment {
+            try await insertAttachment(db, orgID: scope.orgID, conversationID: conversationID, messageID: messageID, stored: stored,
+                                       now: now)
+        }
+        return message
+    }
+
+    private func makeMessage(id: String, conversationID: String, seq: Int, draft: MessageDraft, author: (type: AuthorType, id: String),
+                             now: Int) -> Message {
+        Message(id: id, conversationId: conversationID, seq: seq, authorType: author.type, authorId: author.id, body: draft.body,
+                private: draft.isPrivate, clientId: draft.clientID, createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil,
+                attachment: draft.attachment?.attachment)
+    }
+
+    /// Bumps the conversation sequence first (which also serializes writers on the conversation
+    /// row), then writes the message, letting the client id's unique index catch a retry, then the
+    /// author's read marker and the outbox event.
+    private func insertMessageInSteps(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
+                                      author: (type: AuthorType, id: String), id: String, now: Int) async throws -> Message {
+        let seq = try await db.raw("""
+            UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now), last_message_id = \(bind: id)
+            WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq
+            """).first(decodingColumn: "seq", as: Int.self)
+        guard let seq else { throw StoreError.notFound("conversation") }
+        let message = makeMessage(id: id, conversationID: conversationID, seq: seq, draft: draft, author: author, now: now)
+        let inserted = try await db.raw("""
+            INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)
+            VALUES (\(bind: id), \(bind: scope.orgID), \(bind: conversationID), \(bind: seq), \(bind: author.type.rawValue),
+                    \(bind: author.id), \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now),
+                    \(bind: try attachmentJSON(draft)))
+            ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id
+            """).first(decodingColumn: "id", as: String.self)
+        if inserted == nil, let clientID = draft.clientID,
+            let earlier = try await db.raw("""
+                SELECT \(Self.messageColumns) FROM messages WHERE conversation_id = \(bind: conversationID) AND client_id = \(bind: clientID)
+                """).first(decoding: MessageRow.self, with: rowDecoder) {
+            throw AlreadySent(message: earlier.message)  // rolls the sequence bump back
+        }
+        try await upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: author.id, seq: seq)
+        try await appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: seq, type: EventType.messageCreated,
+                              payload: message, membersOnly: draft.isPrivate)
+        return message
+    }
+
+    /// The same as one PostgreSQL statement. The event payload is the message's JSON with the
+    /// sequence filled in by the statement. A retry's client id violates the unique index, which
+    /// undoes the whole statement; the caller answers with the earlier message.
+    private func insertMessageInOneStatement(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
+                                             author: (type: AuthorType, id: String), id: String, now: Int) async throws -> Message {
+        let payload = try SequenceSlot(makeMessage(id: id, conversationID: conversationID, seq: SequenceSlot.marker, draft: draft,
+                                                   author: author, now: now))
+        let seq = try await db.raw("""
+            WITH conversation AS (
+                UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now), last_message_id = \(bind: id)
+                WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq),
+            message AS (
+                INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at,
+                                      attachment)
+                SELECT \(bind: id), \(bind: scope.orgID), \(bind: conversationID), seq, \(bind: author.type.rawValue), \(bind: author.id),
+                       \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now), \(bind: try attachmentJSON(draft))
+                FROM conversation RETURNING seq),
+            marker AS (
+                INSERT INTO read_markers (org_id, conversation_id, reader_id, last_read_seq, updated_at)
+                SELECT \(bind: scope.orgID), \(bind: conversationID), \(bind: author.id), seq, \(bind: now) FROM message
+                ON CONFLICT (conversation_id, reader_id) DO UPDATE SET
+                    last_read_seq = GREATEST(read_markers.last_read_seq, excluded.last_read_seq), updated_at = excluded.updated_at),
+            org AS (
+                UPDATE organizations SET event_seq = event_seq + 1
+                WHERE id = \(bind: scope.orgID) AND EXISTS (SELECT 1 FROM message) RETURNING event_seq),
+            event AS (
+                INSERT INTO events (org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at)
+                SELECT \(bind: scope.orgID), \(bind: conversationID), message.seq, org.event_seq, \(bind: EventType.messageCreated),
+                       \(bind: payload.head) || message.seq || \(bind: payload.tail), \(bind: draft.isPrivate), \(bind: now)
+                FROM message, org RETURNING id)
+            SELECT message.seq, pg_notify(\(bind: eventNotificationChannel), event.id::text) FROM message, event
+            """).first(decodingColumn: "seq", as: Int.self)
+        guard let seq else { throw StoreError.notFound("conversation") }
+        return makeMessage(id: id, conversationID: conversationID, seq: seq, draft: draft, author: author, now: now)
+    }
+
+    private func attachmentJSON(_ draft: MessageDraft) throws -> String? {
+        try draft.attachment.map { try Self.encodeJSON($0.attachment) }
+    }
+}
+
+/// A message's JSON split around its sequence number, which only the database knows yet.
+private struct SequenceSlot {
+    /// A sequence no message has, standing in for the real one while encoding.
+    static let marker = Int.min
+    let head: String
+    let tail: String
+
+    init(_ message: Message) throws {
+        let json = try ParleyStore.encodeJSON(message)
+        // Inside a JSON string a quote is escaped, so `"seq":` followed by the marker can only be the member itself.
+        guard let slot = json.range(of: #""seq":\#(Self.marker)"#) else {
+            throw EncodingError.invalidValue(message, .init(codingPath: [], debugDescription: "the message's JSON has no seq member"))
+        }
+        head = json[..<slot.lowerBound] + #""seq":"#
+        tail = String(json[slot.upperBound...])
+    }
+}
