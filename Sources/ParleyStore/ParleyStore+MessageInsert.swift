@@ -63,39 +63,19 @@ extension ParleyStore {
         return message
     }
 
-    /// The same as one PostgreSQL statement. The event payload is the message's JSON with the
-    /// sequence filled in by the statement. A retry's client id violates the unique index, which
-    /// undoes the whole statement; the caller answers with the earlier message.
+    /// The same as one PostgreSQL statement (`MessageInsertStatement`). A retry's client id
+    /// violates the unique index, which undoes the whole statement; the caller answers with the
+    /// earlier message.
     private func insertMessageInOneStatement(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
                                              author: (type: AuthorType, id: String), id: String, now: Int) async throws -> Message {
+        guard let session = db as? PostgresSession else { preconditionFailure("a PostgreSQL store lends PostgresSession") }
         let payload = try SequenceSlot(makeMessage(id: id, conversationID: conversationID, seq: SequenceSlot.marker, draft: draft,
                                                    author: author, now: now))
-        let seq = try await db.raw("""
-            WITH conversation AS (
-                UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now), last_message_id = \(bind: id)
-                WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq),
-            message AS (
-                INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at,
-                                      attachment)
-                SELECT \(bind: id), \(bind: scope.orgID), \(bind: conversationID), seq, \(bind: author.type.rawValue), \(bind: author.id),
-                       \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now), \(bind: try attachmentJSON(draft))
-                FROM conversation RETURNING seq),
-            marker AS (
-                INSERT INTO read_markers (org_id, conversation_id, reader_id, last_read_seq, updated_at)
-                SELECT \(bind: scope.orgID), \(bind: conversationID), \(bind: author.id), seq, \(bind: now) FROM message
-                ON CONFLICT (conversation_id, reader_id) DO UPDATE SET
-                    last_read_seq = GREATEST(read_markers.last_read_seq, excluded.last_read_seq), updated_at = excluded.updated_at),
-            org AS (
-                UPDATE organizations SET event_seq = event_seq + 1
-                WHERE id = \(bind: scope.orgID) AND EXISTS (SELECT 1 FROM message) RETURNING event_seq),
-            event AS (
-                INSERT INTO events (org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at)
-                SELECT \(bind: scope.orgID), \(bind: conversationID), message.seq, org.event_seq, \(bind: EventType.messageCreated),
-                       \(bind: payload.head) || message.seq || \(bind: payload.tail), \(bind: draft.isPrivate), \(bind: now)
-                FROM message, org RETURNING id)
-            SELECT message.seq, pg_notify(\(bind: eventNotificationChannel), event.id::text) FROM message, event
-            """).first(decodingColumn: "seq", as: Int.self)
-        guard let seq else { throw StoreError.notFound("conversation") }
+        let statement = MessageInsertStatement(now: now, id: id, orgID: scope.orgID, conversationID: conversationID,
+                                               authorType: author.type.rawValue, authorID: author.id, body: draft.body,
+                                               isPrivate: draft.isPrivate, clientID: draft.clientID, attachment: try attachmentJSON(draft),
+                                               payloadHead: payload.head, payloadTail: payload.tail)
+        guard let seq = try await session.run(statement).first else { throw StoreError.notFound("conversation") }
         return makeMessage(id: id, conversationID: conversationID, seq: seq, draft: draft, author: author, now: now)
     }
 

@@ -33,7 +33,7 @@ public final class PostgresEngine: DatabaseEngine, Service {
         try await client.withConnection { connection in
             inUse.add(1, ordering: .relaxed)
             defer { inUse.subtract(1, ordering: .relaxed) }
-            return try await body(connection.sql())
+            return try await body(PostgresSession(connection))
         }
     }
 
@@ -45,7 +45,7 @@ public final class PostgresEngine: DatabaseEngine, Service {
         try await client.withConnection { connection in
             inUse.add(1, ordering: .relaxed)
             defer { inUse.subtract(1, ordering: .relaxed) }
-            return try await connection.sql().inTransaction(body)
+            return try await PostgresSession(connection).inTransaction(body)
         }
     }
 
