@@ -100,8 +100,8 @@ extension ParleyStore {
     public func events(ids: [Int]) async throws -> [StoredEvent] {
         guard !ids.isEmpty else { return [] }
         return try await engine.read { db in
-            try await db.raw("SELECT \(Self.eventColumns) FROM events WHERE id IN (\(binds: ids)) ORDER BY org_seq, id")
-                .all(decoding: StoredEvent.self, with: self.rowDecoder)
+            guard let session = db as? PostgresSession else { preconditionFailure("notifications exist on PostgreSQL only") }
+            return try await session.run(EventsByIDStatement(ids: ids))
         }
     }
 

@@ -69,7 +69,9 @@ extension ParleyStore {
     /// The scope a user holds in an organization, or nil when they are not a member (or it doesn't exist).
     public func memberScope(userID: String, orgID: String) async throws -> TenantScope? {
         let role = try await engine.read { db in
-            try await db.raw("SELECT role FROM memberships WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID)")
+            // Every realtime command runs this, so PostgreSQL keeps it prepared (`MembershipRoleStatement`).
+            if let session = db as? PostgresSession { return try await session.run(MembershipRoleStatement(orgID: orgID, userID: userID)).first }
+            return try await db.raw("SELECT role FROM memberships WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID)")
                 .first(decodingColumn: "role", as: String.self)
         }
         return role.flatMap(Role.init(rawValue:)).map { TenantScope(orgID: orgID, userID: userID, role: $0) }
