@@ -18,6 +18,19 @@ public struct StoredEvent: Codable, Sendable, Equatable {
     public let createdAt: Int
 }
 
+extension StoredEvent {
+    /// Decoded column by column: the fan-out reads every event, and this skips the generic row
+    /// decoder's key conversion.
+    init(row: any SQLRow) throws {
+        self.init(id: try row.decode(column: "id", as: Int.self), orgId: try row.decode(column: "org_id", as: String.self),
+                  conversationId: try row.decode(column: "conversation_id", as: String?.self),
+                  seq: try row.decode(column: "seq", as: Int?.self), orgSeq: try row.decode(column: "org_seq", as: Int.self),
+                  type: try row.decode(column: "type", as: String.self), payload: try row.decode(column: "payload", as: String.self),
+                  membersOnly: try row.decode(column: "members_only", as: Bool.self),
+                  createdAt: try row.decode(column: "created_at", as: Int.self))
+    }
+}
+
 public enum EventType {
     public static let messageCreated = "message.created"
     public static let messageUpdated = "message.updated"
@@ -69,7 +82,7 @@ extension ParleyStore {
                 SELECT \(Self.eventColumns) FROM events
                 WHERE org_id = \(bind: scope.orgID) AND conversation_id = \(bind: conversationID) AND seq > \(bind: afterSeq)
                 ORDER BY seq LIMIT \(bind: limit)
-                """).all(decoding: StoredEvent.self, with: self.rowDecoder)
+                """).all().map(StoredEvent.init(row:))
         }
     }
 
@@ -80,7 +93,7 @@ extension ParleyStore {
             try await db.raw("""
                 SELECT \(Self.eventColumns) FROM events WHERE org_id = \(bind: scope.orgID) AND org_seq > \(bind: cursor)
                 ORDER BY org_seq LIMIT \(bind: limit)
-                """).all(decoding: StoredEvent.self, with: self.rowDecoder)
+                """).all().map(StoredEvent.init(row:))
         }
     }
 
@@ -109,7 +122,7 @@ extension ParleyStore {
     public func events(afterID id: Int, limit: Int) async throws -> [StoredEvent] {
         try await engine.read { db in
             try await db.raw("SELECT \(Self.eventColumns) FROM events WHERE id > \(bind: id) ORDER BY id LIMIT \(literal: limit)")
-                .all(decoding: StoredEvent.self, with: self.rowDecoder)
+                .all().map(StoredEvent.init(row:))
         }
     }
 

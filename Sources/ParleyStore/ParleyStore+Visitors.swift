@@ -103,7 +103,7 @@ extension ParleyStore {
                 SELECT \(Self.eventColumns) FROM events
                 WHERE org_id = \(bind: visitor.orgID) AND conversation_id = \(bind: conversationID) AND seq > \(bind: afterSeq)
                 AND members_only = \(bind: false) ORDER BY seq LIMIT \(bind: limit)
-                """).all(decoding: StoredEvent.self, with: self.rowDecoder)
+                """).all().map(StoredEvent.init(row:))
         }
     }
 }

@@ -50,6 +50,9 @@ final class RealtimeSession: FrameSink {
     /// Rows per replay query.
     static let replayBatch = 500
 
+    /// One decoder for every socket's commands (making one per frame showed in profiles).
+    private static let commandDecoder = JSONCoding.makeDecoder()
+
     init(participant: RealtimeParticipant, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
          presence: PresenceTracker, orgLimiter: KeyedRateLimiter, channel: any Channel, logger: Logger) {
         self.state = Mutex(State(bucket: TokenBucket(capacity: services.config.realtimeBurst,
@@ -164,7 +167,7 @@ final class RealtimeSession: FrameSink {
         }
         let command: ClientCommand
         do {
-            command = try JSONCoding.makeDecoder().decode(ClientCommand.self, from: Data(text.utf8))
+            command = try Self.commandDecoder.decode(ClientCommand.self, from: Data(text.utf8))
         } catch {
             reply(ServerFrame.error(nil, code: "malformed-frame", message: "frames are JSON objects with a known type and an id"))
             return
