@@ -96,13 +96,18 @@ extension ParleyStore {
         } != nil
     }
 
-    /// online if any fresh connection is online, away if some are and all are away, else offline.
+    /// Online if any fresh connection is online, else away if any is away: each an index probe
+    /// (`presence_user_status`), however many connections the agent has.
     private func aggregatePresence(_ db: any SQLDatabase, orgID: String, userID: String, freshAfter: Date) async throws -> PresenceStatus {
-        let statuses = try await db.raw("""
-            SELECT status FROM presence WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID) AND is_visitor = \(bind: false)
-            AND heartbeat_at >= \(bind: Timestamp.milliseconds(freshAfter))
-            """).all(decodingColumn: "status", as: String.self)
-        if statuses.contains(PresenceStatus.online.rawValue) { return .online }
-        return statuses.isEmpty ? .offline : .away
+        let fresh = Timestamp.milliseconds(freshAfter)
+        func any(_ status: PresenceStatus) -> SQLQueryString {
+            """
+            EXISTS (SELECT 1 FROM presence WHERE org_id = \(bind: orgID) AND user_id = \(bind: userID) AND status = \(bind: status.rawValue)
+                    AND heartbeat_at >= \(bind: fresh) AND is_visitor = \(bind: false))
+            """
+        }
+        let row = try await db.raw("SELECT \(any(.online)) AS online, \(any(.away)) AS away").first()
+        if try row?.decode(column: "online", as: Bool.self) == true { return .online }
+        return try row?.decode(column: "away", as: Bool.self) == true ? .away : .offline
     }
 }

@@ -181,8 +181,10 @@ final class RealtimeSession: FrameSink {
             reply(ServerFrame.error(command.id, code: error.code, message: error.message))
         } catch let error as ParticipantRevoked {
             throw error
-        } catch is CancellationError {
-            return  // the socket is closing (the client left, or the server is stopping): nobody to answer
+        } catch where error is CancellationError || Task.isCancelled {
+            // The socket is closing (the client left, or the server is stopping): nobody to answer. The
+            // database pool reports a cancelled wait as its own error, hence the task check.
+            return
         } catch {
             let problem = ProblemMapping.problem(for: error) ?? ProblemMapping.internalError
             if problem.status == .internalServerError {

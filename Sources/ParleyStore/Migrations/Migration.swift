@@ -29,5 +29,6 @@ enum Migrations {
         M006VisitorIdentity.migration,
         M007WidgetFeatures.migration,
         M008Dashboard.migration,
+        M009PresenceStatusIndex.migration,
     ]
 }
