@@ -149,36 +149,33 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             let path = "/ws?org=\(orgID)&access_token=\(tokens[0])"
             let port = server.port
             let before = server.residentBytes
-            let (ready, readySignal) = AsyncStream.makeStream(of: Void.self)
-            let sockets = Task {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<connections {
-                        group.addTask {
-                            let answered = Latch()
-                            let socket = try await LeanWebSocket.connect(port: port, path: path,
-                                                                         group: MultiThreadedEventLoopGroup.singleton) { frame in
-                                if frame.readableBytesView.starts(with: #"{"type":"ack","id":"p""#.utf8) { answered.open() }
-                            }
-                            // Idle means authenticated and answered: nothing of this socket is still in flight.
-                            socket.send(#"{"type":"ping","id":"p"}"#)
-                            await answered.wait()
-                            readySignal.yield()
-                            try? await Task.sleep(for: .seconds(24 * 3600))  // held open until the figures are read
-                            socket.close()
-                        }
+            // Clients arrive in waves, as they do in life, rather than 10,000 in the same instant.
+            var sockets: [LeanWebSocket] = []
+            for wave in stride(from: 0, to: connections, by: Self.wave) {
+                sockets += try await withThrowingTaskGroup(of: LeanWebSocket.self) { group in
+                    for _ in wave..<min(wave + Self.wave, connections) {
+                        group.addTask { try await Self.answeredSocket(port: port, path: path) }
                     }
-                    try await group.waitForAll()
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-            }
-            var open = 0
-            for await _ in ready {
-                open += 1
-                if open == connections { break }
             }
             let after = server.residentBytes
             Report.line("Idle connections: \(connections) open; server RSS \(before / 1024) KiB → \(after / 1024) KiB, "
                   + String(format: "%.1f KiB per connection", Double(after - before) / 1024 / Double(connections)))
-            sockets.cancel()
+            for socket in sockets { socket.close() }
+        }
+
+        static let wave = 500
+
+        /// A socket that is authenticated and has had its ping answered: nothing of it is still in flight.
+        static func answeredSocket(port: Int, path: String) async throws -> LeanWebSocket {
+            let answered = Latch()
+            let socket = try await LeanWebSocket.connect(port: port, path: path, group: MultiThreadedEventLoopGroup.singleton) { frame in
+                if frame.readableBytesView.starts(with: #"{"type":"ack","id":"p""#.utf8) { answered.open() }
+            }
+            socket.send(#"{"type":"ping","id":"p"}"#)
+            await answered.wait()
+            return socket
         }
     }
 }
