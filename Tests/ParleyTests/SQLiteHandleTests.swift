@@ -1,5 +1,8 @@
 import Foundation
+import Logging
 import ParleySQLite
+import ParleyStore
+import SQLKit
 import Testing
 
 /// The SQLite connection under the store: cached statements must behave exactly like fresh ones.
@@ -85,5 +88,32 @@ struct SQLiteHandleTests {
             let syntax = #expect(throws: SQLiteFailure.self) { try handle.run("SELEC 1", binds: []) { _, _ in } }
             #expect(syntax?.message.contains("syntax error") == true)
         }
+    }
+}
+
+/// `Thread.current` is off limits in async code; a synchronous call reads the thread it runs on.
+private func currentThreadName() -> String? { Thread.current.name }
+
+@Suite("SQLite engine threads")
+struct SQLiteEngineThreadTests {
+    @Test("a transaction's statements run on the writer's own thread, reads on a reader's, never on the cooperative pool")
+    func ownThreads() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-engine-\(UUID().uuidString).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let engine = try await SQLiteEngine.open(path: path, readers: 2, logger: Logger(label: "test"))
+        let written = try await engine.transaction { db in
+            try await db.raw("CREATE TABLE t (n INTEGER)").run()
+            let first = currentThreadName()
+            try await db.raw("INSERT INTO t VALUES (1)").run()
+            return [first, currentThreadName()]
+        }
+        #expect(written == ["sqlite-writer", "sqlite-writer"])
+        let read = try await engine.read { db in
+            (try await db.raw("SELECT n FROM t").first(decodingColumn: "n", as: Int.self), currentThreadName())
+        }
+        #expect(read.0 == 1)
+        #expect(read.1?.hasPrefix("sqlite-reader-") == true)
+        await engine.shutdown()
+        await #expect(throws: SQLiteFailure.self) { try await engine.read { db in try await db.raw("SELECT 1").run() } }
     }
 }

@@ -18,15 +18,27 @@ final class DedicatedThreadExecutor: TaskExecutor, Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
 
     init(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        // Named from inside: a new thread otherwise keeps its creator's name (what `top` and `perf` show).
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            run()
+        }
         thread.start()
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        queue.withLock { $0.jobs.append(job) }
-        wakeUp.signal()
+        let accepted = queue.withLock { queue -> Bool in
+            guard !queue.stopping else { return false }
+            queue.jobs.append(job)
+            return true
+        }
+        if accepted {
+            wakeUp.signal()
+        } else {
+            // After `stop` the thread is gone; late work (which finds its connection closed) runs elsewhere.
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
+        }
     }
 
     /// Lets the thread finish: jobs already queued still run, then it exits.
