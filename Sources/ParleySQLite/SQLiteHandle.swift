@@ -11,9 +11,13 @@ public enum SQLiteValue: Sendable, Equatable {
 
 /// One open SQLite connection (the system library) with a cache of prepared statements.
 ///
-/// Not thread-safe: the caller lends it to one user at a time. Parsing SQL was a third of
-/// SQLite's CPU when every statement was prepared afresh; a statement is now prepared once per
-/// connection and reset between uses.
+/// Parsing SQL was a third of SQLite's CPU when every statement was prepared afresh; a statement
+/// is now prepared once per connection and reset between uses.
+///
+/// `@unchecked Sendable`: the connection pointer and the statement cache are mutable and
+/// unguarded (opened `SQLITE_OPEN_NOMUTEX`), so the owner must lend the handle to one user at a
+/// time; `SQLiteEngine` does, behind each connection's FIFO lock. It moves between threads only
+/// that way, never in use on two at once.
 public final class SQLiteHandle: @unchecked Sendable {
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]

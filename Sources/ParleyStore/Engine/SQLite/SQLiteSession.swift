@@ -29,6 +29,7 @@ struct SQLiteSession: SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
+        logger.debug("Executing query", metadata: ["sql": "\(sql)"])  // as SQLKit does for PostgreSQL (binds left out)
         let values = try binds.map { try SQLiteValue(Self.encoder.encode($0)) }
         var columns: SQLiteResultRow.Columns?
         try handle.run(sql, binds: values) { names, row in
