@@ -1,5 +1,5 @@
 import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import ParleyRealtime
 import ParleyStore
@@ -69,15 +69,12 @@ public func buildApplication(runtime: ParleyRuntime, onServerRunning: @escaping 
 {
     let config = runtime.services.config
     let gateway = RealtimeGateway(services: runtime.services, hub: runtime.hub, ephemeral: runtime.ephemeral,
-                                  presence: runtime.presence,
-                                  orgLimiter: KeyedRateLimiter(capacity: config.realtimeOrgBurst,
-                                                                      refillPerSecond: config.realtimeOrgRate),
-                                  sockets: runtime.sockets)
+                                  presence: runtime.presence, sockets: runtime.sockets)
     return Application(
         router: buildRouter(services: runtime.services, migrator: runtime.migrator),
-        server: .http1WebSocketUpgrade(webSocketRouter: gateway.router(),
-                                       configuration: .init(maxFrameSize: RealtimeGateway.maxFrameSize)),
+        server: HTTPServerBuilder { responder in RealtimeChannel(responder: responder, gateway: gateway) },
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Parley"),
+        services: [RealtimeKeepAliveService(sockets: runtime.sockets, interval: .seconds(config.realtimePingInterval))],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: runtime.logger)
 }

@@ -51,6 +51,7 @@ public enum ConfigurationLoader {
         number("PARLEY_UPLOAD_MAX_BYTES", &config.maxUploadBytes)
         seconds("PARLEY_ATTACHMENT_URL_TTL", &config.attachmentURLTTL)
         number("PARLEY_WS_QUEUE_BYTES", &config.realtimeQueueBytes)
+        seconds("PARLEY_WS_PING_INTERVAL", &config.realtimePingInterval)
         number("PARLEY_WS_BURST", &config.realtimeBurst)
         number("PARLEY_WS_RATE", &config.realtimeRate)
         number("PARLEY_WS_ORG_BURST", &config.realtimeOrgBurst)

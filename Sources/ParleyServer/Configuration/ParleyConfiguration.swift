@@ -35,6 +35,8 @@ public struct ParleyConfiguration: Sendable {
     public var attachmentURLTTL: TimeInterval = 5 * 60
     /// Bytes that may wait for one slow WebSocket before it is closed with 4008.
     public var realtimeQueueBytes = 1 << 20
+    /// Seconds between keep-alive pings; a socket silent for two of them is closed.
+    public var realtimePingInterval: TimeInterval = 30
     /// Commands one socket may send in a burst, and per second after it.
     public var realtimeBurst = 50.0
     public var realtimeRate = 20.0

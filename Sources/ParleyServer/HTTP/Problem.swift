@@ -31,7 +31,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let requestID = context.logger[metadataKey: "request_id"]?.description
+        try response(requestID: context.logger[metadataKey: "request_id"]?.description)
+    }
+
+    /// The response for a request known by its id alone (a refused WebSocket handshake has no context).
+    func response(requestID: String?) throws -> Response {
         let body = Body(type: "urn:parley:problem:\(code)", title: title, status: Int(status.code), detail: detail,
                         field: field, limit: limit, requestId: requestID)
         let data = try JSONCoding.makeEncoder().encode(body)

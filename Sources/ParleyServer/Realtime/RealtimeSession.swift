@@ -15,16 +15,18 @@ import Synchronization
 final class RealtimeSession: FrameSink {
     let sinkID = UUID().uuidString
     let participant: RealtimeParticipant
-    let services: ParleyServices
-    let hub: Hub
-    let ephemeral: any EphemeralBus
-    let presence: PresenceTracker
+    let gateway: RealtimeGateway
+    let channel: any Channel
     let logger: Logger
-    private let outbox: SocketOutbox
-    private let state: Mutex<State>
-    private let orgLimiter: KeyedRateLimiter
+    let outbox: SocketOutbox
+    let state: Mutex<State>
 
-    private struct State {
+    var services: ParleyServices { gateway.services }
+    var hub: Hub { gateway.hub }
+    var ephemeral: any EphemeralBus { gateway.ephemeral }
+    var presence: PresenceTracker { gateway.presence }
+
+    struct State {
         /// While a replay runs (commands run one at a time, so at most one), live frames wait here
         /// and follow it, so the socket sees one ordered stream.
         var held: [EventFrame]?
@@ -32,8 +34,14 @@ final class RealtimeSession: FrameSink {
         var lastSent: [String: Int] = [:]
         /// The inbox feed's position (organization cursor); nil until `subscribe_inbox`.
         var inboxCursor: Int?
-        /// Why the session was stopped from the server side (overflow, shutdown), if it was.
-        var stopReason: Ending?
+        /// Why the socket is ending, once it is (the first reason wins); nothing is sent after.
+        var ending: Ending?
+        /// Work for the socket's worker, in arrival order: the opening, then commands.
+        var jobs: [Job] = []
+        /// The task running `jobs`; it exists only while there are some.
+        var worker: Task<Void, Never>?
+        /// Set while too many commands wait: the socket is not read until the worker catches up.
+        var readingPaused = false
         /// When this socket last announced "typing started" per conversation (for the throttle).
         var typingSince: [String: ContinuousClock.Instant] = [:]
         var bucket: TokenBucket
@@ -53,51 +61,20 @@ final class RealtimeSession: FrameSink {
     /// One decoder for every socket's commands (making one per frame showed in profiles).
     private static let commandDecoder = JSONCoding.makeDecoder()
 
-    init(participant: RealtimeParticipant, services: ParleyServices, hub: Hub, ephemeral: any EphemeralBus,
-         presence: PresenceTracker, orgLimiter: KeyedRateLimiter, channel: any Channel, logger: Logger) {
-        self.state = Mutex(State(bucket: TokenBucket(capacity: services.config.realtimeBurst,
-                                                     refillPerSecond: services.config.realtimeRate)))
+    init(participant: RealtimeParticipant, gateway: RealtimeGateway, channel: any Channel, logger: Logger) {
+        let config = gateway.services.config
+        self.state = Mutex(State(bucket: TokenBucket(capacity: config.realtimeBurst, refillPerSecond: config.realtimeRate)))
         self.participant = participant
-        self.orgLimiter = orgLimiter
-        self.presence = presence
-        self.ephemeral = ephemeral
+        self.gateway = gateway
+        self.channel = channel
         self.logger = logger
-        self.services = services
-        self.hub = hub
-        self.outbox = SocketOutbox(channel: channel, limitBytes: services.config.realtimeQueueBytes)
-        outbox.onOverflow { [weak self] in self?.stop(.tooSlow) }
+        self.outbox = SocketOutbox(channel: channel, limitBytes: config.realtimeQueueBytes)
+        outbox.onOverflow { [weak self] in self?.end(.tooSlow) }
     }
 
     var seesMembersOnly: Bool {
         if case .member = participant { return true }
         return false
-    }
-
-    /// How a socket ends; the gateway closes it with the matching code.
-    enum Ending: Sendable {
-        case clientGone, tooSlow, revoked, abusive, goingAway
-    }
-
-    var stopReason: Ending? { state.withLock { $0.stopReason } }
-
-    /// Finishes when the server stops the session (`stop`): the gateway then closes the socket.
-    let stopped = AsyncStream.makeStream(of: Void.self)
-
-    /// Ends the session from the server side; the first reason wins.
-    func stop(_ reason: Ending) {
-        state.withLock { stop(reason, state: &$0) }
-    }
-
-    private func stop(_ reason: Ending, state: inout State) {
-        guard state.stopReason == nil else { return }
-        state.stopReason = reason
-        outbox.close()
-        stopped.continuation.finish()
-    }
-
-    /// Nothing more is sent (the gateway is about to write the close frame, or the client left).
-    func closeOutbox() {
-        outbox.close()
     }
 
     // MARK: events
@@ -133,7 +110,7 @@ final class RealtimeSession: FrameSink {
     }
 
     private func enqueue(_ frame: WireFrame, state: inout State) {
-        guard state.stopReason == nil else { return }
+        guard state.ending == nil else { return }
         outbox.send(frame)
     }
 
@@ -155,7 +132,7 @@ final class RealtimeSession: FrameSink {
     /// end the socket.
     func handle(_ text: String) async throws {
         let now = ContinuousClock.now
-        let allowed = state.withLock { $0.bucket.take(at: now) } && orgLimiter.take(participant.orgID, at: now)
+        let allowed = state.withLock { $0.bucket.take(at: now) } && gateway.orgLimiter.take(participant.orgID, at: now)
         guard allowed else {
             let refusals = state.withLock { state in
                 state.refusals += 1

@@ -22,7 +22,7 @@ public final class SocketRegistry: Sendable {
             state.sessions[ObjectIdentifier(session)] = session
             return state.draining
         }
-        if draining { session.stop(.goingAway) }
+        if draining { session.end(.goingAway) }
     }
 
     func remove(_ session: RealtimeSession) {
@@ -35,13 +35,19 @@ public final class SocketRegistry: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 
+    /// Pings every socket, closing those that did not answer the previous round.
+    func keepAlive() {
+        let sessions = state.withLock { Array($0.sessions.values) }
+        for session in sessions { session.keepAlive() }
+    }
+
     /// Asks every socket to close with 1001 and returns when all are gone.
     func closeAll() async {
         let sessions = state.withLock { state in
             state.draining = true
             return Array(state.sessions.values)
         }
-        for session in sessions { session.stop(.goingAway) }
+        for session in sessions { session.end(.goingAway) }
         await withCheckedContinuation { continuation in
             let empty = state.withLock { state in
                 if state.sessions.isEmpty { return true }
@@ -73,6 +79,27 @@ public struct RealtimeDrainService: Service {
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
+        }
+    }
+}
+
+/// Pings every socket every `interval` from one task (rather than a timer per socket), and closes
+/// those that sent nothing since the previous ping: a client that vanished without a FIN.
+public struct RealtimeKeepAliveService: Service {
+    let sockets: SocketRegistry
+    let interval: Duration
+
+    public init(sockets: SocketRegistry, interval: Duration) {
+        self.sockets = sockets
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: interval)
+                sockets.keepAlive()
+            }
         }
     }
 }
