@@ -104,6 +104,8 @@ public final class ParleyRuntime: Sendable {
     public var store: ParleyStore { services.store }
 
     public func shutdown() async {
+        // Sockets the server left open (a drain that timed out, or tests) record their departure first.
+        await sockets.closeAll(within: .seconds(5))
         for task in feedTasks { task.cancel() }
         for task in feedTasks { await task.value }
         await engine.shutdown()

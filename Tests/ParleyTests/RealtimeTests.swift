@@ -221,7 +221,7 @@ struct RealtimeTests {
             let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
             let body = String(repeating: "x", count: Limits.messageBody)
             let port = try #require(api.client.port)
-            let stalled = try await StalledWebSocket.open(port: port, path: "/ws?access_token=\(owner.accessToken)&org=\(owner.orgID)")
+            let stalled = try await RawWebSocket.open(port: port, path: "/ws?access_token=\(owner.accessToken)&org=\(owner.orgID)", receiveBuffer: 4096)
             stalled.sendText(#"{"type":"subscribe","id":"s","conversation_id":"\#(conversation.id)"}"#)
             // act: ~10 KB events pile up for a client that never reads, until the server lets go of it
             var sent = 0

@@ -7,7 +7,6 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
-import ParleyCore
 
 /// Every connection the server accepts: HTTP for the API and the dashboard, or a WebSocket
 /// upgrade on `/ws`.
@@ -102,12 +101,17 @@ struct RealtimeChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// The gateway's verdict on a handshake, with the refusal already rendered as a problem response.
     private func admit(_ head: HTTPRequestHead, logger: Logger) async -> Result<RealtimeAdmission, Refusal> {
-        let requestID = RandomToken.make(length: 16)
+        let request: Request
+        do {
+            request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: .init(buffer: ByteBuffer()))
+        } catch {
+            return .failure(Refusal(response: Response(status: .badRequest, headers: [.connection: "close"])))
+        }
+        let requestID = RequestIDMiddleware<ParleyRequestContext>.id(for: request.headers)
         var logger = logger
         logger[metadataKey: "request_id"] = .string(requestID)
         let problem: Problem
         do {
-            let request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: .init(buffer: ByteBuffer()))
             return .success(try await gateway.admit(request, logger: logger))
         } catch {
             problem = ProblemMapping.problem(for: error) ?? ProblemMapping.internalError

@@ -41,8 +41,18 @@ public final class SocketRegistry: Sendable {
         for session in sessions { session.keepAlive() }
     }
 
-    /// Asks every socket to close with 1001 and returns when all are gone.
-    func closeAll() async {
+    /// Asks every socket to close with 1001 and returns when all are gone (their departures
+    /// recorded), or after `timeout`.
+    func closeAll(within timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.closeAll() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func closeAll() async {
         let sessions = state.withLock { state in
             state.draining = true
             return Array(state.sessions.values)
@@ -74,12 +84,7 @@ public struct RealtimeDrainService: Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await sockets.closeAll() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        await sockets.closeAll(within: timeout)
     }
 }
 
