@@ -53,7 +53,8 @@ extension RealtimeSession {
     }
 
     /// Ends the socket (the first reason wins): nothing more is sent or run, a command in flight is
-    /// cancelled, the close frame goes out, and the departure is recorded once the worker is done.
+    /// cancelled, and once the worker is done the departure is recorded, then the close frame goes
+    /// out (so a client that sees it can rely on its presence being gone).
     func end(_ reason: Ending) {
         let worker: Task<Void, Never>?? = state.withLock { state in
             guard state.ending == nil else { return .none }
@@ -70,16 +71,17 @@ extension RealtimeSession {
         case .abusive: logger.notice("closing a WebSocket that kept exceeding the rate limit")
         default: break
         }
-        if let (code, text) = reason.closeFrame {
-            let channel = channel
-            channel.eventLoop.execute {
-                (try? channel.pipeline.syncOperations.handler(type: RealtimeSocketHandler.self))?.close(code: code, reason: text)
-            }
-        }
         // A fresh task: the worker's is cancelled, and the departure must still reach the database.
         Task {
             await worker?.value
-            await depart()
+            await recordDeparture()
+            if let (code, text) = reason.closeFrame {
+                let channel = channel
+                channel.eventLoop.execute {
+                    (try? channel.pipeline.syncOperations.handler(type: RealtimeSocketHandler.self))?.close(code: code, reason: text)
+                }
+            }
+            gateway.sockets.remove(self)
         }
     }
 
@@ -139,14 +141,13 @@ extension RealtimeSession {
         }
     }
 
-    private func depart() async {
+    private func recordDeparture() async {
         hub.remove(self)  // again: a subscription made by a command that was still running when the socket ended
         do {
             try await setPresence(online: false, page: nil)
         } catch {
             logger.error("could not record the socket's departure; its presence row will expire", metadata: ["error": "\(error)"])
         }
-        gateway.sockets.remove(self)
     }
 
     private func setPresence(online: Bool, page: String?) async throws {
