@@ -181,6 +181,20 @@ extension ParleyStore {
         }
     }
 
+    /// Every reader's marker on the conversation (reader id → last read sequence): what a
+    /// subscriber learns on (re)subscribing, since receipts have no sequence to replay by.
+    public func readMarkers(_ scope: TenantScope, conversationID: String) async throws -> [String: Int] {
+        try await engine.read { db in try await self.readMarkers(db, orgID: scope.orgID, conversationID: conversationID) }
+    }
+
+    func readMarkers(_ db: any SQLDatabase, orgID: String, conversationID: String) async throws -> [String: Int] {
+        struct Marker: Decodable { let readerId: String, lastReadSeq: Int }
+        let markers = try await db.raw("""
+            SELECT reader_id, last_read_seq FROM read_markers WHERE org_id = \(bind: orgID) AND conversation_id = \(bind: conversationID)
+            """).all(decoding: Marker.self, with: rowDecoder)
+        return Dictionary(markers.map { ($0.readerId, $0.lastReadSeq) }, uniquingKeysWith: max)
+    }
+
     @discardableResult
     func upsertReadMarker(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, readerID: String, seq: Int) async throws -> Int {
         try await db.raw("""

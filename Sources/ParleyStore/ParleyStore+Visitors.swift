@@ -95,6 +95,12 @@ extension ParleyStore {
         return seq
     }
 
+    /// The read markers on the visitor's own conversation (theirs and the agents').
+    public func readMarkers(_ visitor: VisitorScope, conversationID: String) async throws -> [String: Int] {
+        _ = try await conversationSeq(visitor, id: conversationID)
+        return try await engine.read { db in try await self.readMarkers(db, orgID: visitor.orgID, conversationID: conversationID) }
+    }
+
     /// Events of the visitor's own conversation after `seq`, private notes left out.
     public func events(_ visitor: VisitorScope, conversationID: String, afterSeq: Int, limit: Int = 500) async throws -> [StoredEvent] {
         _ = try await conversationSeq(visitor, id: conversationID)

@@ -97,6 +97,31 @@ struct VisitorRealtimeTests {
         }
     }
 
+    @Test("a receipt made while the visitor was away is in the ack of their next subscribe, with every reader's marker",
+          arguments: Backend.allCases)
+    func receiptsOnResubscribe(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let site = try await api.widgetSite(owner)
+            let session = try await api.visitorSession(site)
+            let opened = try await api.visitorSend(site, session, "Anyone there?")
+            let other = try await api.visitorSend(site, try await api.visitorSession(site), "A different visitor")
+            // While the visitor is offline, the agent reads both conversations.
+            try await api.socket(owner) { agent in
+                _ = try await agent.command("r1", ["type": "read", "conversation_id": opened.conversationId, "seq": opened.seq])
+                _ = try await agent.command("r2", ["type": "read", "conversation_id": other.conversationId, "seq": other.seq])
+            }
+            try await api.visitorSocket(session) { visitor in
+                let (ack, _) = try await visitor.command("sub", ["type": "subscribe", "conversation_id": opened.conversationId,
+                                                                 "after_seq": opened.seq])
+                let read = try #require(ack["read"] as? [String: any Sendable])
+                #expect(read[owner.userID] as? Int == opened.seq, "the agent's receipt, missed while away")
+                #expect(read[session.visitorId] as? Int == opened.seq, "the visitor's own marker (sending reads)")
+                #expect(read.count == 2, "only this conversation's readers: \(read)")
+            }
+        }
+    }
+
     @Test("a visitor reaches only their own conversation: every command on another's is refused, and no inbox",
           arguments: Backend.allCases)
     func isolation(_ backend: Backend) async throws {

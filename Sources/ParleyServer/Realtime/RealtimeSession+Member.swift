@@ -30,6 +30,8 @@ extension RealtimeSession {
             let currentSeq = try await services.store.conversationSeq(scope, id: conversationID)
             try await subscribe(conversationID: conversationID, currentSeq: currentSeq, afterSeq: command.afterSeq, id: command.id) { after in
                 try await self.services.store.events(scope, conversationID: conversationID, afterSeq: after, limit: Self.replayBatch)
+            } readMarkers: {
+                try await self.services.store.readMarkers(scope, conversationID: conversationID)
             }
         case .unsubscribe:
             let conversationID = try command.requireConversation()

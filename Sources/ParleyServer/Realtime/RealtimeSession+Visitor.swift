@@ -24,6 +24,8 @@ extension RealtimeSession {
             let currentSeq = try await services.store.conversationSeq(visitor, id: conversationID)
             try await subscribe(conversationID: conversationID, currentSeq: currentSeq, afterSeq: command.afterSeq, id: command.id) { after in
                 try await self.services.store.events(visitor, conversationID: conversationID, afterSeq: after, limit: Self.replayBatch)
+            } readMarkers: {
+                try await self.services.store.readMarkers(visitor, conversationID: conversationID)
             }
         case .unsubscribe:
             let conversationID = try command.requireConversation()

@@ -195,13 +195,17 @@ final class RealtimeSession: FrameSink {
 
     /// Subscribes to a conversation, replays what the client missed after `afterSeq` (`events`
     /// pages through the database), then goes live. Live frames arriving during the replay are held
-    /// and sent after it, minus duplicates. Acks with the newest sequence sent.
+    /// and sent after it, minus duplicates. Acks with the newest sequence sent and every reader's
+    /// marker (`readMarkers`, read once live: receipts carry no sequence to replay by, and a marker
+    /// only moves forward, so one seen twice is harmless).
     func subscribe(conversationID: String, currentSeq: Int, afterSeq: Int?, id: String,
-                   events: (Int) async throws -> [StoredEvent]) async throws {
+                   events: (Int) async throws -> [StoredEvent], readMarkers: () async throws -> [String: Int]) async throws {
         let orgID = participant.orgID
         state.withLock { $0.held = [] }
         hub.subscribe(self, orgID: orgID, conversationID: conversationID)
+        let markers: [String: Int]
         do {
+            markers = try await readMarkers()
             var cursor = afterSeq ?? currentSeq
             while true {
                 let batch = try await events(cursor)
@@ -219,7 +223,8 @@ final class RealtimeSession: FrameSink {
         state.withLock { state in
             if afterSeq == nil, state.lastSent[conversationID] == nil { state.lastSent[conversationID] = currentSeq }
             flushHeld(&state)
-            enqueue(ServerFrame.ack(id, extra: #","seq":\#(state.lastSent[conversationID] ?? currentSeq)"#), state: &state)
+            enqueue(ServerFrame.ack(id, extra: #","seq":\#(state.lastSent[conversationID] ?? currentSeq),"read":\#(ServerFrame.json(markers))"#),
+                    state: &state)
         }
     }
 
