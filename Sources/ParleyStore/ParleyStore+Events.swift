@@ -51,7 +51,13 @@ extension ParleyStore {
     /// organization row then stays locked until commit, so cursors follow commit order.
     func appendEvent(_ db: any SQLDatabase, orgID: String, conversationID: String?, seq: Int?, type: String,
                      payload: some Encodable, membersOnly: Bool = false) async throws {
-        let payload = try Self.encodeJSON(payload)
+        try await appendEvent(db, orgID: orgID, conversationID: conversationID, seq: seq, type: type,
+                              payloadJSON: try Self.encodeJSON(payload), membersOnly: membersOnly)
+    }
+
+    /// The same with the payload already encoded.
+    func appendEvent(_ db: any SQLDatabase, orgID: String, conversationID: String?, seq: Int?, type: String,
+                     payloadJSON payload: String, membersOnly: Bool) async throws {
         switch dialect {
         case .sqlite:
             // The `events_org_seq` trigger numbers the row; SQLite's single writer already commits in order.

@@ -6,44 +6,77 @@ import SQLKit
 /// outbox event, in one transaction. SQLite runs it as a few cheap statements; PostgreSQL as one
 /// statement, since every statement there is a round trip and a parse.
 extension ParleyStore {
-    func insertMessage(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
-                       author: (type: AuthorType, id: String)) async throws -> Message {
-        let now = nowMS
-        let messageID = Identifier.make("msg")
-        let message: Message
-        switch dialect {
-        case .sqlite:
-            message = try await insertMessageInSteps(db, scope: scope, conversationID: conversationID, draft: draft, author: author,
-                                                     id: messageID, now: now)
-        case .postgres:
-            message = try await insertMessageInOneStatement(db, scope: scope, conversationID: conversationID, draft: draft,
-                                                            author: author, id: messageID, now: now)
+    /// A message as it will be stored, rendered before the write: its JSON (with a slot for the
+    /// sequence only the database knows) is encoded outside the transaction, so the writer's
+    /// critical section does no encoding, and the same text serves the event and the sender's answer.
+    struct RenderedMessage: Sendable {
+        let id: String
+        let now: Int
+        let author: (type: AuthorType, id: String)
+        let draft: MessageDraft
+        let conversationID: String
+        let json: SequenceSlot
+
+        init(conversationID: String, draft: MessageDraft, author: (type: AuthorType, id: String), now: Int) throws {
+            self.id = Identifier.make("msg")
+            self.now = now
+            self.author = author
+            self.draft = draft
+            self.conversationID = conversationID
+            self.json = try SequenceSlot(Self.message(id: id, conversationID: conversationID, seq: SequenceSlot.marker, draft: draft,
+                                                      author: author, now: now))
         }
-        if let stored = draft.attachment {
-            try await insertAttachment(db, orgID: scope.orgID, conversationID: conversationID, messageID: messageID, stored: stored,
-                                       now: now)
+
+        func message(seq: Int) -> Message {
+            Self.message(id: id, conversationID: conversationID, seq: seq, draft: draft, author: author, now: now)
         }
-        return message
+
+        private static func message(id: String, conversationID: String, seq: Int, draft: MessageDraft,
+                                    author: (type: AuthorType, id: String), now: Int) -> Message {
+            Message(id: id, conversationId: conversationID, seq: seq, authorType: author.type, authorId: author.id, body: draft.body,
+                    private: draft.isPrivate, clientId: draft.clientID, createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil,
+                    attachment: draft.attachment?.attachment)
+        }
     }
 
-    private func makeMessage(id: String, conversationID: String, seq: Int, draft: MessageDraft, author: (type: AuthorType, id: String),
-                             now: Int) -> Message {
-        Message(id: id, conversationId: conversationID, seq: seq, authorType: author.type, authorId: author.id, body: draft.body,
-                private: draft.isPrivate, clientId: draft.clientID, createdAt: Timestamp.date(now), editedAt: nil, deletedAt: nil,
-                attachment: draft.attachment?.attachment)
+    /// A stored message and its JSON.
+    struct InsertedMessage: Sendable {
+        let message: Message
+        let json: String
+    }
+
+    func render(conversationID: String, draft: MessageDraft, author: (type: AuthorType, id: String)) throws -> RenderedMessage {
+        try RenderedMessage(conversationID: conversationID, draft: draft, author: author, now: nowMS)
+    }
+
+    func insertMessage(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
+                       author: (type: AuthorType, id: String)) async throws -> InsertedMessage {
+        try await insertMessage(db, scope: scope, rendered: try render(conversationID: conversationID, draft: draft, author: author))
+    }
+
+    func insertMessage(_ db: any SQLDatabase, scope: TenantScope, rendered: RenderedMessage) async throws -> InsertedMessage {
+        let seq: Int
+        switch dialect {
+        case .sqlite: seq = try await insertMessageInSteps(db, scope: scope, rendered: rendered)
+        case .postgres: seq = try await insertMessageInOneStatement(db, scope: scope, rendered: rendered)
+        }
+        if let stored = rendered.draft.attachment {
+            try await insertAttachment(db, orgID: scope.orgID, conversationID: rendered.conversationID, messageID: rendered.id,
+                                       stored: stored, now: rendered.now)
+        }
+        return InsertedMessage(message: rendered.message(seq: seq), json: rendered.json.filled(seq))
     }
 
     /// Bumps the conversation sequence first (which also serializes writers on the conversation
     /// row), then writes the message, letting the client id's unique index catch a retry, then the
-    /// author's read marker and the outbox event.
-    private func insertMessageInSteps(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
-                                      author: (type: AuthorType, id: String), id: String, now: Int) async throws -> Message {
+    /// author's read marker and the outbox event. Returns the sequence.
+    private func insertMessageInSteps(_ db: any SQLDatabase, scope: TenantScope, rendered: RenderedMessage) async throws -> Int {
+        let (id, conversationID, draft, author, now) = (rendered.id, rendered.conversationID, rendered.draft, rendered.author, rendered.now)
         let seq = try await db.raw("""
             UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now), last_message_id = \(bind: id)
             WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq
             """).first(decodingColumn: "seq", as: Int.self)
         guard let seq else { throw StoreError.notFound("conversation") }
-        let message = makeMessage(id: id, conversationID: conversationID, seq: seq, draft: draft, author: author, now: now)
         let inserted = try await db.raw("""
             INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)
             VALUES (\(bind: id), \(bind: scope.orgID), \(bind: conversationID), \(bind: seq), \(bind: author.type.rawValue),
@@ -59,24 +92,22 @@ extension ParleyStore {
         }
         try await upsertReadMarker(db, scope: scope, conversationID: conversationID, readerID: author.id, seq: seq)
         try await appendEvent(db, orgID: scope.orgID, conversationID: conversationID, seq: seq, type: EventType.messageCreated,
-                              payload: message, membersOnly: draft.isPrivate)
-        return message
+                              payloadJSON: rendered.json.filled(seq), membersOnly: draft.isPrivate)
+        return seq
     }
 
     /// The same as one PostgreSQL statement (`MessageInsertStatement`). A retry's client id
     /// violates the unique index, which undoes the whole statement; the caller answers with the
     /// earlier message.
-    private func insertMessageInOneStatement(_ db: any SQLDatabase, scope: TenantScope, conversationID: String, draft: MessageDraft,
-                                             author: (type: AuthorType, id: String), id: String, now: Int) async throws -> Message {
+    private func insertMessageInOneStatement(_ db: any SQLDatabase, scope: TenantScope, rendered: RenderedMessage) async throws -> Int {
         guard let session = db as? PostgresSession else { preconditionFailure("a PostgreSQL store lends PostgresSession") }
-        let payload = try SequenceSlot(makeMessage(id: id, conversationID: conversationID, seq: SequenceSlot.marker, draft: draft,
-                                                   author: author, now: now))
-        let statement = MessageInsertStatement(now: now, id: id, orgID: scope.orgID, conversationID: conversationID,
-                                               authorType: author.type.rawValue, authorID: author.id, body: draft.body,
+        let draft = rendered.draft
+        let statement = MessageInsertStatement(now: rendered.now, id: rendered.id, orgID: scope.orgID, conversationID: rendered.conversationID,
+                                               authorType: rendered.author.type.rawValue, authorID: rendered.author.id, body: draft.body,
                                                isPrivate: draft.isPrivate, clientID: draft.clientID, attachment: try attachmentJSON(draft),
-                                               payloadHead: payload.head, payloadTail: payload.tail)
+                                               payloadHead: rendered.json.head, payloadTail: rendered.json.tail)
         guard let seq = try await session.run(statement).first else { throw StoreError.notFound("conversation") }
-        return makeMessage(id: id, conversationID: conversationID, seq: seq, draft: draft, author: author, now: now)
+        return seq
     }
 
     private func attachmentJSON(_ draft: MessageDraft) throws -> String? {
@@ -85,7 +116,7 @@ extension ParleyStore {
 }
 
 /// A message's JSON split around its sequence number, which only the database knows yet.
-private struct SequenceSlot {
+struct SequenceSlot: Sendable {
     /// A sequence no message has, standing in for the real one while encoding.
     static let marker = Int.min
     let head: String
@@ -99,5 +130,10 @@ private struct SequenceSlot {
         }
         head = json[..<slot.lowerBound] + #""seq":"#
         tail = String(json[slot.upperBound...])
+    }
+
+    /// The JSON with the sequence in its place.
+    func filled(_ seq: Int) -> String {
+        head + String(seq) + tail
     }
 }

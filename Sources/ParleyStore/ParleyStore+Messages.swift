@@ -85,22 +85,32 @@ extension ParleyStore {
 
     /// Sends a message as the scope's member. A retry with the same client id returns the first
     /// message unchanged (`created == false`) instead of writing a second one.
-    public func sendMessage(_ scope: TenantScope, conversationID: String, draft: MessageDraft) async throws -> (message: Message, created: Bool) {
+    /// A message `sendMessage` returns: the stored one, or the earlier one a retry with the same
+    /// client id found (`created` false).
+    public struct SentMessage: Sendable {
+        public let message: Message
+        public let created: Bool
+        /// The message as JSON, when this call wrote it (the same text its event carries).
+        public let json: String?
+    }
+
+    public func sendMessage(_ scope: TenantScope, conversationID: String, draft: MessageDraft) async throws -> SentMessage {
         guard let userID = scope.userID else { throw StoreError.forbidden("only a member can send as a member") }
         do {
-            let insert: @Sendable (any SQLDatabase) async throws -> Message = { db in
-                try await self.insertMessage(db, scope: scope, conversationID: conversationID, draft: draft, author: (.member, userID))
+            let rendered = try render(conversationID: conversationID, draft: draft, author: (.member, userID))
+            let insert: @Sendable (any SQLDatabase) async throws -> InsertedMessage = { db in
+                try await self.insertMessage(db, scope: scope, rendered: rendered)
             }
             // Without an attachment, PostgreSQL inserts in one statement, which needs no transaction around it.
-            let message = try await (draft.attachment == nil ? engine.autocommit(insert) : engine.transaction(insert))
-            return (message, true)
+            let inserted = try await (draft.attachment == nil ? engine.autocommit(insert) : engine.transaction(insert))
+            return SentMessage(message: inserted.message, created: true, json: inserted.json)
         } catch let earlier as AlreadySent {
-            return (earlier.message, false)
+            return SentMessage(message: earlier.message, created: false, json: nil)
         } catch where isUniqueViolation(error) {
             // A concurrent retry committed first (PostgreSQL); the constraint decided, so return its row.
             guard let clientID = draft.clientID,
                 let existing = try await message(scope, conversationID: conversationID, clientID: clientID) else { throw error }
-            return (existing, false)
+            return SentMessage(message: existing, created: false, json: nil)
         }
     }
 

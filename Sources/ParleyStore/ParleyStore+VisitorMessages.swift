@@ -11,6 +11,8 @@ extension ParleyStore {
         public let created: Bool
         /// True when this message opened a new conversation.
         public let conversationCreated: Bool
+        /// The message as JSON, when this call wrote it (the same text its event carries).
+        public var json: String?
     }
 
     /// Sends as the visitor into their open conversation, or opens one (never on widget open: only
@@ -31,9 +33,9 @@ extension ParleyStore {
                     try await self.insertConversation(db, id: id, orgID: visitor.orgID, siteID: visitor.siteID, visitorID: visitor.visitorID)
                     conversationID = id
                 }
-                let message = try await self.insertMessage(db, scope: scope, conversationID: conversationID ?? "", draft: draft,
-                                                           author: (.visitor, visitor.visitorID))
-                return VisitorSend(message: message, created: true, conversationCreated: opening)
+                let inserted = try await self.insertMessage(db, scope: scope, conversationID: conversationID ?? "", draft: draft,
+                                                            author: (.visitor, visitor.visitorID))
+                return VisitorSend(message: inserted.message, created: true, conversationCreated: opening, json: inserted.json)
             }
         } catch let earlier as AlreadySent {
             return VisitorSend(message: earlier.message, created: false, conversationCreated: false)

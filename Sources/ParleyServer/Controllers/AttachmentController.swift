@@ -32,7 +32,8 @@ struct AttachmentController {
         let stored = try await intake.receive(request, orgID: scope.orgID,
                                               rules: .init(maxBytes: services.config.maxUploadBytes, allowed: FileKind.allCases))
         return try await intake.message(for: stored, isPrivate: isPrivate, clientID: clientID) { draft in
-            try await services.store.sendMessage(scope, conversationID: conversationID, draft: draft)
+            let sent = try await services.store.sendMessage(scope, conversationID: conversationID, draft: draft)
+            return (sent.message, sent.created)
         }
     }
 

@@ -41,7 +41,7 @@ extension RealtimeSession {
         case .send:
             let draft = try command.draft(isPrivate: command.private ?? false)  // the text is judged before the conversation
             let result = try await services.store.sendMessage(scope, conversationID: try command.requireConversation(), draft: draft)
-            reply(ServerFrame.ack(command.id, extra: #","message":\#(ServerFrame.json(result.message))"#))
+            reply(ServerFrame.ack(command.id, extra: #","message":\#(result.json ?? ServerFrame.json(result.message))"#))
         case .typing:
             let conversationID = try command.requireConversation()
             _ = try await services.store.conversationSeq(scope, id: conversationID)

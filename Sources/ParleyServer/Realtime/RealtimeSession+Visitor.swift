@@ -35,7 +35,7 @@ extension RealtimeSession {
         case .send:
             if command.private == true { throw CommandError(code: "forbidden", message: "visitors cannot write private notes") }
             let result = try await services.store.sendMessage(visitor, draft: try command.draft(isPrivate: false))
-            reply(ServerFrame.ack(command.id, extra: #","message":\#(ServerFrame.json(result.message))"#))
+            reply(ServerFrame.ack(command.id, extra: #","message":\#(result.json ?? ServerFrame.json(result.message))"#))
             if result.conversationCreated {
                 // Agents learn which conversation this online visitor (and their page) now belongs to.
                 try await presence.set(visitor, connectionID: sinkID, online: true, page: nil)
