@@ -116,4 +116,24 @@ struct SQLiteEngineThreadTests {
         await engine.shutdown()
         await #expect(throws: SQLiteFailure.self) { try await engine.read { db in try await db.raw("SELECT 1").run() } }
     }
+
+    @Test("the WAL is checkpointed off the writer and kept bounded: thousands of commits leave it a fraction of their size")
+    func checkpointsKeepTheWALSmall() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-wal-\(UUID().uuidString).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let engine = try await SQLiteEngine.open(path: path, readers: 1, logger: Logger(label: "test"))
+        try await engine.transaction { db in try await db.raw("CREATE TABLE t (n INTEGER, pad TEXT)").run() }
+        let commits = SQLiteEngine.walFramesBeforeCatchUp * 3
+        for index in 0..<commits {
+            // Each commit appends at least one 4 KiB page to the WAL.
+            try await engine.transaction { db in
+                try await db.raw("INSERT INTO t VALUES (\(bind: index), \(bind: String(repeating: "x", count: 100)))").run()
+            }
+        }
+        let walBytes = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        // SQLite's own automatic checkpoint is off on every connection; without the engine's, the WAL
+        // would hold every commit.
+        #expect(walBytes < commits * 4096 / 2, "WAL is \(walBytes) bytes after \(commits) commits")
+        await engine.shutdown()
+    }
 }
