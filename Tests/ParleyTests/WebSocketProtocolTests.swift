@@ -62,7 +62,7 @@ struct WebSocketProtocolTests {
         }
     }
 
-    @Test("text that is not UTF-8 closes the socket with 1007; a message over 64 KiB in fragments closes it with 1009; the server keeps serving others")
+    @Test("text that is not UTF-8 closes the socket with 1007, a message over 64 KiB in fragments with 1009, a message inside a fragmented one with 1002; the server keeps serving others")
     func badMessages() async throws {
         try await withLiveParley(.sqlite) { api in
             let owner = try await api.signUp()
@@ -78,6 +78,11 @@ struct WebSocketProtocolTests {
             oversized.sendBytes(RawWebSocket.frame(opcode: RawWebSocket.Frame.text, fin: false, payload: part)
                 + RawWebSocket.frame(opcode: RawWebSocket.Frame.continuation, payload: part))
             #expect(try await oversized.readFrames { $0.opcode == RawWebSocket.Frame.close }.compactMap(\.closeCode) == [1009])
+
+            let interleaved = try await RawWebSocket.open(port: port, path: path)
+            interleaved.sendBytes(RawWebSocket.frame(opcode: RawWebSocket.Frame.text, fin: false, payload: Array(#"{"type":"#.utf8))
+                + RawWebSocket.frame(opcode: RawWebSocket.Frame.text, payload: Array(#"{"type":"ping","id":"x"}"#.utf8)))
+            #expect(try await interleaved.readFrames { $0.opcode == RawWebSocket.Frame.close }.compactMap(\.closeCode) == [1002])
 
             let calm = try await RawWebSocket.open(port: port, path: path)
             calm.sendText(#"{"type":"ping","id":"still"}"#)

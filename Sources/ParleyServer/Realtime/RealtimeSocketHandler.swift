@@ -62,11 +62,18 @@ final class RealtimeSocketHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         awaitingPong = false
         switch frame.opcode {
-        case .text:
-            if frame.fin { deliver(frame.unmaskedData) } else { assembling = .text(frame.unmaskedData) }
-        case .binary:
-            // Parley speaks JSON text; binary messages are ignored.
-            assembling = frame.fin ? .nothing : .binary
+        case .text, .binary:
+            guard case .nothing = assembling else {
+                fail(code: .protocolError, reason: "a new message began before the fragmented one ended")
+                return
+            }
+            if frame.opcode == .binary {
+                assembling = frame.fin ? .nothing : .binary  // Parley speaks JSON text; binary messages are ignored
+            } else if frame.fin {
+                deliver(frame.unmaskedData)
+            } else {
+                assembling = .text(frame.unmaskedData)
+            }
         case .continuation:
             continueMessage(frame)
         case .ping:
