@@ -90,7 +90,7 @@ struct WebSocketProtocolTests {
         }
     }
 
-    @Test("commands sent faster than they run are all answered, in order: reading pauses while they wait, and resumes",
+    @Test("200 commands in one write, far more than may wait before reading pauses, are all answered, in order",
           .timeLimit(.minutes(1)))
     func backlog() async throws {
         try await withLiveParley(.sqlite, configure: { $0.realtimeBurst = 500 }) { api in

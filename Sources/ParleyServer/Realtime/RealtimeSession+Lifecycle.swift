@@ -76,10 +76,7 @@ extension RealtimeSession {
             await worker?.value
             await recordDeparture()
             if let (code, text) = reason.closeFrame {
-                let channel = channel
-                channel.eventLoop.execute {
-                    (try? channel.pipeline.syncOperations.handler(type: RealtimeSocketHandler.self))?.close(code: code, reason: text)
-                }
+                onSocketHandler { $0.close(code: code, reason: text) }
             }
             gateway.sockets.remove(self)
         }
@@ -87,9 +84,14 @@ extension RealtimeSession {
 
     /// Pings the client, from the keep-alive sweep.
     func keepAlive() {
+        onSocketHandler { $0.keepAlive() }
+    }
+
+    /// Runs `body` with the socket's protocol handler, on its event loop (nothing if it is gone).
+    private func onSocketHandler(_ body: @escaping @Sendable (RealtimeSocketHandler) -> Void) {
         let channel = channel
         channel.eventLoop.execute {
-            (try? channel.pipeline.syncOperations.handler(type: RealtimeSocketHandler.self))?.keepAlive()
+            if let handler = try? channel.pipeline.syncOperations.handler(type: RealtimeSocketHandler.self) { body(handler) }
         }
     }
 
