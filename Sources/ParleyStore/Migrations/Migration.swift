@@ -30,5 +30,6 @@ enum Migrations {
         M007WidgetFeatures.migration,
         M008Dashboard.migration,
         M009PresenceStatusIndex.migration,
+        M010DropEventsOrgIndex.migration,
     ]
 }
