@@ -35,7 +35,7 @@ public final class ParleyRuntime: Sendable {
             let postgres = try PostgresEngine(url: url, maxConnections: config.databaseMaxConnections, logger: logger)
             poolTask = Task { try? await postgres.run() }
             engine = postgres
-            makeFeed = { PostgresEventFeed(client: postgres.client, store: $0) }
+            makeFeed = { _ in PostgresEventFeed(client: postgres.client, logger: logger) }
             ephemeral = PostgresEphemeralBus(client: postgres.client, logger: logger)
         } else {
             let sqlite = try await SQLiteEngine.open(path: config.sqlitePath, logger: logger)

@@ -1,64 +1,111 @@
 import PostgresNIO
 
-/// A message written in one PostgreSQL statement, prepared once per connection: the next
-/// conversation sequence, the row, the author's read marker, the organization's event cursor, the
-/// outbox event (its payload is the message JSON with the sequence spliced in) and the NOTIFY
-/// that is delivered at commit. Returns the sequence; no row when the conversation is not there.
+/// Messages of one organization written in one PostgreSQL statement, prepared once per connection:
+/// each conversation's next sequences, the rows, the authors' read markers, the organization's
+/// event cursor, the outbox events (each payload is the message JSON with its sequence spliced in)
+/// and one NOTIFY carrying the new event ids, delivered at commit.
+///
+/// Messages go in as parallel arrays, in arrival order; several for one conversation get
+/// consecutive sequences in that order (`rank`, counted here, so the database needs no window or
+/// sort). Returns (message id, sequence) for each message written: a message whose conversation is
+/// not there is left out, and its place in the organization's event cursor stays unused.
+///
+/// Rows are locked in the order every other writer uses: conversations (by id: the index scan
+/// over the sorted `ANY` array), then read markers, then the organization. The `org` step waits
+/// for every marker first, or the markers would be written after the organization row is taken,
+/// and a concurrent `mark read` (marker, then organization) could deadlock with it.
 struct MessageInsertStatement: PostgresPreparedStatement {
-    static let name = "parley_message_insert_v1"
+    static let name = "parley_message_insert_v2"
 
     static let sql = """
-        WITH conversation AS (
-            UPDATE conversations SET seq = seq + 1, last_activity_at = $1, last_message_id = $2
-            WHERE org_id = $3 AND id = $4 RETURNING seq),
+        WITH input AS (
+            SELECT * FROM unnest($6::text[], $7::text[], $8::int8[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::text[],
+                                 $14::int8[], $15::text[], $16::text[], $17::text[])
+            WITH ORDINALITY AS input(id, conversation_id, rank, author_type, author_id, body, is_private, client_id, created_at,
+                                     attachment, head, tail, n)),
+        conversation AS (
+            UPDATE conversations SET seq = conversations.seq + batch.total, last_activity_at = batch.last_at, last_message_id = batch.last_id
+            FROM unnest($2::text[], $3::int8[], $4::int8[], $5::text[]) AS batch(id, total, last_at, last_id)
+            WHERE conversations.org_id = $1 AND conversations.id = ANY($2::text[]) AND conversations.id = batch.id
+            RETURNING conversations.id, conversations.seq - batch.total AS base),
         message AS (
             INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)
-            SELECT $2, $3, $4, seq, $5, $6, $7, $8, $9, $1, $10 FROM conversation RETURNING seq),
+            SELECT input.id, $1, input.conversation_id, conversation.base + input.rank, input.author_type, input.author_id, input.body,
+                   input.is_private, NULLIF(input.client_id, ''), input.created_at, NULLIF(input.attachment, '')
+            FROM input JOIN conversation ON conversation.id = input.conversation_id
+            RETURNING id, conversation_id, seq, author_id, created_at),
         marker AS (
             INSERT INTO read_markers (org_id, conversation_id, reader_id, last_read_seq, updated_at)
-            SELECT $3, $4, $6, seq, $1 FROM message
+            SELECT $1, conversation_id, author_id, max(seq), max(created_at) FROM message GROUP BY conversation_id, author_id
             ON CONFLICT (conversation_id, reader_id) DO UPDATE SET
-                last_read_seq = GREATEST(read_markers.last_read_seq, excluded.last_read_seq), updated_at = excluded.updated_at),
+                last_read_seq = GREATEST(read_markers.last_read_seq, excluded.last_read_seq), updated_at = excluded.updated_at
+            RETURNING 1),
         org AS (
-            UPDATE organizations SET event_seq = event_seq + 1 WHERE id = $3 AND EXISTS (SELECT 1 FROM message) RETURNING event_seq),
+            UPDATE organizations SET event_seq = event_seq + cardinality($6::text[])
+            WHERE id = $1 AND (SELECT count(*) FROM marker) > 0
+            RETURNING event_seq - cardinality($6::text[]) AS base),
         event AS (
             INSERT INTO events (org_id, conversation_id, seq, org_seq, type, payload, members_only, created_at)
-            SELECT $3, $4, message.seq, org.event_seq, '\(EventType.messageCreated)', $11 || message.seq || $12, $8, $1
-            FROM message, org RETURNING id)
-        SELECT message.seq, pg_notify('\(eventNotificationChannel)', event.id::text)::text AS notified FROM message, event
+            SELECT $1, message.conversation_id, message.seq, org.base + input.n, '\(EventType.messageCreated)',
+                   input.head || message.seq || input.tail, input.is_private, input.created_at
+            FROM message JOIN input ON input.id = message.id CROSS JOIN org
+            RETURNING id),
+        notified AS (
+            SELECT pg_notify('\(eventNotificationChannel)', string_agg(id::text, ',' ORDER BY id)) FROM event HAVING count(*) > 0)
+        SELECT message.id, message.seq FROM message, notified
         """
 
-    let now: Int
-    let id: String
+    struct Item: Sendable {
+        let now: Int
+        let id: String
+        let conversationID: String
+        let authorType: String
+        let authorID: String
+        let body: String
+        let isPrivate: Bool
+        let clientID: String?
+        let attachment: String?
+        let payloadHead: String
+        let payloadTail: String
+    }
+
     let orgID: String
-    let conversationID: String
-    let authorType: String
-    let authorID: String
-    let body: String
-    let isPrivate: Bool
-    let clientID: String?
-    let attachment: String?
-    let payloadHead: String
-    let payloadTail: String
+    let items: [Item]
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 12)
-        bindings.append(now)
-        bindings.append(id)
+        // Per conversation, in id order: how many messages, and the last one's time and id.
+        var conversations: [String: (total: Int, lastAt: Int, lastID: String)] = [:]
+        var ranks: [Int] = []
+        for item in items {
+            let total = (conversations[item.conversationID]?.total ?? 0) + 1
+            conversations[item.conversationID] = (total, item.now, item.id)
+            ranks.append(total)
+        }
+        let ordered = conversations.sorted { $0.key < $1.key }
+        var bindings = PostgresBindings(capacity: 17)
         bindings.append(orgID)
-        bindings.append(conversationID)
-        bindings.append(authorType)
-        bindings.append(authorID)
-        bindings.append(body)
-        bindings.append(isPrivate)
-        bindings.append(clientID)
-        bindings.append(attachment)
-        bindings.append(payloadHead)
-        bindings.append(payloadTail)
+        bindings.append(ordered.map(\.key))
+        bindings.append(ordered.map(\.value.total))
+        bindings.append(ordered.map(\.value.lastAt))
+        bindings.append(ordered.map(\.value.lastID))
+        bindings.append(items.map(\.id))
+        bindings.append(items.map(\.conversationID))
+        bindings.append(ranks)
+        bindings.append(items.map(\.authorType))
+        bindings.append(items.map(\.authorID))
+        bindings.append(items.map(\.body))
+        bindings.append(items.map(\.isPrivate))
+        // PostgresNIO has no arrays with NULL elements; '' (never a valid client id or attachment) stands for none.
+        bindings.append(items.map { $0.clientID ?? "" })
+        bindings.append(items.map(\.now))
+        bindings.append(items.map { $0.attachment ?? "" })
+        bindings.append(items.map(\.payloadHead))
+        bindings.append(items.map(\.payloadTail))
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Int {
-        try row.decode((Int, String).self).0
+    func decodeRow(_ row: PostgresRow) throws -> (id: String, seq: Int) {
+        let (id, seq) = try row.decode((String, Int).self)
+        return (id, seq)
     }
 }

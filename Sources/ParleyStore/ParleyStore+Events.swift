@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import ParleyCore
+import PostgresNIO
 import SQLKit
 
 /// The transactional outbox: every change others must see is written here in the same transaction
@@ -115,13 +117,23 @@ extension ParleyStore {
 /// Reading committed events for fan-out. These are system reads across organizations: each event
 /// carries its `orgId`, and the realtime hub delivers it only to that organization's sockets.
 extension ParleyStore {
-    /// Events by id (the ids a PostgreSQL notification announced), in each organization's commit order.
-    public func events(ids: [Int]) async throws -> [StoredEvent] {
+    /// Events by id (the ids a PostgreSQL notification announced), in each organization's commit
+    /// order, read on the event feed's own connection (readied by `readyEventReader`).
+    public static func events(ids: [Int], on connection: PostgresConnection, logger: Logger) async throws -> [StoredEvent] {
         guard !ids.isEmpty else { return [] }
-        return try await engine.read { db in
-            guard let session = db as? PostgresSession else { preconditionFailure("notifications exist on PostgreSQL only") }
-            return try await session.run(EventsByIDStatement(ids: ids))
-        }
+        var events: [StoredEvent] = []
+        for try await event in try await connection.execute(EventsByIDStatement(ids: ids), logger: logger) { events.append(event) }
+        return events
+    }
+
+    /// Readies the connection that reads announced events. Its one statement differs only in how
+    /// many ids it asks for, yet PostgreSQL would plan it afresh for every batch (each custom plan
+    /// looks cheaper than the generic one), so the connection keeps the generic plan. That plan is
+    /// made once, when the table may still be empty and a scan of it looks cheapest; with scans
+    /// ruled out it is the primary-key lookup that every later size of the table wants.
+    public static func readyEventReader(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SET plan_cache_mode = force_generic_plan", logger: logger)
+        try await connection.query("SET enable_seqscan = off", logger: logger)
     }
 
     /// Events after `id`, in id order (SQLite: ids are assigned in commit order by its single writer).

@@ -81,7 +81,7 @@ extension ParleyStore {
             INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)
             VALUES (\(bind: id), \(bind: scope.orgID), \(bind: conversationID), \(bind: seq), \(bind: author.type.rawValue),
                     \(bind: author.id), \(bind: draft.body), \(bind: draft.isPrivate), \(bind: draft.clientID), \(bind: now),
-                    \(bind: try attachmentJSON(draft)))
+                    \(bind: try Self.attachmentJSON(draft)))
             ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id
             """).first(decodingColumn: "id", as: String.self)
         if inserted == nil, let clientID = draft.clientID,
@@ -96,22 +96,50 @@ extension ParleyStore {
         return seq
     }
 
-    /// The same as one PostgreSQL statement (`MessageInsertStatement`). A retry's client id
-    /// violates the unique index, which undoes the whole statement; the caller answers with the
-    /// earlier message.
+    /// The same as one PostgreSQL statement (`MessageInsertStatement`).
     private func insertMessageInOneStatement(_ db: any SQLDatabase, scope: TenantScope, rendered: RenderedMessage) async throws -> Int {
-        guard let session = db as? PostgresSession else { preconditionFailure("a PostgreSQL store lends PostgresSession") }
-        let draft = rendered.draft
-        let statement = MessageInsertStatement(now: rendered.now, id: rendered.id, orgID: scope.orgID, conversationID: rendered.conversationID,
-                                               authorType: rendered.author.type.rawValue, authorID: rendered.author.id, body: draft.body,
-                                               isPrivate: draft.isPrivate, clientID: draft.clientID, attachment: try attachmentJSON(draft),
-                                               payloadHead: rendered.json.head, payloadTail: rendered.json.tail)
-        guard let seq = try await session.run(statement).first else { throw StoreError.notFound("conversation") }
+        guard let seq = try await Self.insertMessages(db, orgID: scope.orgID, [rendered])[rendered.id] else {
+            throw StoreError.notFound("conversation")
+        }
         return seq
     }
 
-    private func attachmentJSON(_ draft: MessageDraft) throws -> String? {
-        try draft.attachment.map { try Self.encodeJSON($0.attachment) }
+    /// Writes messages of one organization with one PostgreSQL statement, which needs no
+    /// transaction around it. Answers message id → sequence; a message whose conversation is not
+    /// there is left out. A retry's client id violates the unique index, which undoes the whole
+    /// statement.
+    static func insertMessages(_ db: any SQLDatabase, orgID: String, _ messages: [RenderedMessage]) async throws -> [String: Int] {
+        guard let session = db as? PostgresSession else { preconditionFailure("a PostgreSQL store lends PostgresSession") }
+        let items = try messages.map { rendered in
+            MessageInsertStatement.Item(now: rendered.now, id: rendered.id, conversationID: rendered.conversationID,
+                                        authorType: rendered.author.type.rawValue, authorID: rendered.author.id, body: rendered.draft.body,
+                                        isPrivate: rendered.draft.isPrivate, clientID: rendered.draft.clientID,
+                                        attachment: try attachmentJSON(rendered.draft),
+                                        payloadHead: rendered.json.head, payloadTail: rendered.json.tail)
+        }
+        let rows = try await session.run(MessageInsertStatement(orgID: orgID, items: items))
+        return Dictionary(rows.map { ($0.id, $0.seq) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// One batch of PostgreSQL's group commit of sends (`GroupCommit`): each message's sequence,
+    /// or why it was not written.
+    static func writeGroup(_ engine: any DatabaseEngine, orgID: String, _ messages: [RenderedMessage]) async -> [Result<Int, any Error>] {
+        do {
+            let seqs = try await engine.autocommit { db in try await insertMessages(db, orgID: orgID, messages) }
+            return messages.map { seqs[$0.id].map { .success($0) } ?? .failure(StoreError.notFound("conversation")) }
+        } catch where messages.count > 1 && (isUniqueViolation(error) || isDeadlock(error)) {
+            // One retry's client id, or a lock cycle with another instance's batch, undid them all:
+            // write each on its own, so only the message at fault fails.
+            var results: [Result<Int, any Error>] = []
+            for message in messages { results += await writeGroup(engine, orgID: orgID, [message]) }
+            return results
+        } catch {
+            return messages.map { _ in .failure(error) }
+        }
+    }
+
+    private static func attachmentJSON(_ draft: MessageDraft) throws -> String? {
+        try draft.attachment.map { try encodeJSON($0.attachment) }
     }
 }
 

@@ -98,11 +98,12 @@ extension ParleyStore {
         guard let userID = scope.userID else { throw StoreError.forbidden("only a member can send as a member") }
         do {
             let rendered = try render(conversationID: conversationID, draft: draft, author: (.member, userID))
-            let insert: @Sendable (any SQLDatabase) async throws -> InsertedMessage = { db in
-                try await self.insertMessage(db, scope: scope, rendered: rendered)
+            if dialect == .postgres && draft.attachment == nil {
+                // One statement, shared with whatever else the organization is sending (`GroupCommit`).
+                let seq = try await messageWrites.submit(rendered, key: scope.orgID)
+                return SentMessage(message: rendered.message(seq: seq), created: true, json: rendered.json.filled(seq))
             }
-            // Without an attachment, PostgreSQL inserts in one statement, which needs no transaction around it.
-            let inserted = try await (draft.attachment == nil ? engine.autocommit(insert) : engine.transaction(insert))
+            let inserted = try await engine.transaction { db in try await self.insertMessage(db, scope: scope, rendered: rendered) }
             return SentMessage(message: inserted.message, created: true, json: inserted.json)
         } catch let earlier as AlreadySent {
             return SentMessage(message: earlier.message, created: false, json: nil)

@@ -11,9 +11,15 @@ public final class ParleyStore: Sendable {
     let clock: any WallClock
     let logger: Logger
     let rowDecoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+    /// Members' sends without an attachment on PostgreSQL, written together per organization.
+    let messageWrites: GroupCommit<RenderedMessage, Int>
 
     public init(engine: any DatabaseEngine, clock: any WallClock = SystemClock(), logger: Logger) {
         self.engine = engine
+        // 64 messages' event ids stay far below NOTIFY's 8000-byte payload limit.
+        self.messageWrites = GroupCommit(maxBatch: 64, maxWriters: 4) { orgID, messages in
+            await Self.writeGroup(engine, orgID: orgID, messages)
+        }
         self.clock = clock
         self.logger = logger
     }

@@ -12,3 +12,8 @@ func isUniqueViolation(_ error: any Error) -> Bool {
     }
     return false
 }
+
+/// PostgreSQL aborted the statement to break a lock cycle with another transaction (40P01).
+func isDeadlock(_ error: any Error) -> Bool {
+    (error as? PSQLError)?.serverInfo?[.sqlState] == "40P01"
+}
