@@ -103,11 +103,11 @@ public final class Hub: Sendable {
         for event in events {
             let frame = EventFrame(event)
             let targets = topics.withLock { topics -> [any FrameSink] in
-                var sinks = topics.inboxes[event.orgId] ?? [:]
-                if let conversation = event.conversationId {
-                    sinks.merge(topics.conversations[Self.key(event.orgId, conversation)] ?? [:]) { first, _ in first }
-                }
-                return Array(sinks.values)
+                let inbox = topics.inboxes[event.orgId] ?? [:]
+                guard let conversation = event.conversationId,
+                    let followers = topics.conversations[Self.key(event.orgId, conversation)] else { return Array(inbox.values) }
+                // Each socket once, without building a merged dictionary per event.
+                return Array(followers.values) + inbox.lazy.filter { followers[$0.key] == nil }.map(\.value)
             }
             for sink in targets where !frame.membersOnly || sink.seesMembersOnly {
                 sink.receive(frame)
