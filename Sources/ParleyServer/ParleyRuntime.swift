@@ -18,7 +18,7 @@ public final class ParleyRuntime: Sendable {
     public let ephemeral: any EphemeralBus
     public let presence: PresenceTracker
     /// This instance's open WebSockets (closed with 1001 on graceful shutdown).
-    public let sockets = SocketRegistry()
+    public let sockets: SocketRegistry
     private let poolTask: Task<Void, Never>?
     private let feedTasks: [Task<Void, Never>]
 
@@ -61,18 +61,26 @@ public final class ParleyRuntime: Sendable {
                                       passwords: PasswordHasher(cost: config.bcryptCost),
                                       metrics: ParleyMetrics(engine: engine), clock: clock)
         let hub = Hub()
+        let sockets = SocketRegistry()
         let feed = makeFeed(store)
         let presence = PresenceTracker(store: store, bus: ephemeral, clock: clock, logger: logger)
         let feedTasks = [
-            Task { await Self.keepRunning("event feed", logger: logger) { try await feed.run { hub.deliver($0) } } },
+            Task {
+                await Self.keepRunning("event feed", logger: logger) {
+                    try await feed.run { events in
+                        sockets.revokeRemovedMembers(events)  // first: nothing of the batch reaches them
+                        hub.deliver(events)
+                    }
+                }
+            },
             Task { await Self.keepRunning("ephemeral bus", logger: logger) { try await ephemeral.run { hub.deliver($0) } } },
             Task { await presence.run() },
         ]
-        return ParleyRuntime(services: services, engine: engine, migrator: migrator, logger: logger, hub: hub,
+        return ParleyRuntime(services: services, engine: engine, migrator: migrator, logger: logger, hub: hub, sockets: sockets,
                              ephemeral: ephemeral, presence: presence, poolTask: poolTask, feedTasks: feedTasks)
     }
 
-    private init(services: ParleyServices, engine: any DatabaseEngine, migrator: Migrator, logger: Logger, hub: Hub,
+    private init(services: ParleyServices, engine: any DatabaseEngine, migrator: Migrator, logger: Logger, hub: Hub, sockets: SocketRegistry,
                  ephemeral: any EphemeralBus, presence: PresenceTracker, poolTask: Task<Void, Never>?,
                  feedTasks: [Task<Void, Never>]) {
         self.presence = presence
@@ -81,6 +89,7 @@ public final class ParleyRuntime: Sendable {
         self.migrator = migrator
         self.logger = logger
         self.hub = hub
+        self.sockets = sockets
         self.ephemeral = ephemeral
         self.poolTask = poolTask
         self.feedTasks = feedTasks

@@ -41,6 +41,8 @@ public enum EventType {
     public static let conversationUpdated = "conversation.updated"
     public static let conversationRead = "conversation.read"
     public static let conversationRated = "conversation.rated"
+    /// A member left or was removed: their open sockets must prove their membership again.
+    public static let memberRemoved = "member.removed"
 }
 
 /// The PostgreSQL channel on which committed event ids are announced (the payload is the id only).

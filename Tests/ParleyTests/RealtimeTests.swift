@@ -188,6 +188,27 @@ struct RealtimeTests {
         }
     }
 
+    @Test("a removed member's socket that only listens is closed with 4001 at once, and no event after the removal reaches it",
+          .timeLimit(.minutes(1)), arguments: Backend.allCases)
+    func revokedListener(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let agent = try await api.addMember(to: owner)
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            let close = try await api.socket(agent) { probe in
+                try await probe.send(["type": "subscribe_inbox", "id": "i"])
+                _ = try await probe.reply(to: "i")
+                #expect(try await api.request(.delete, "/api/v1/orgs/\(owner.orgID)/members/\(agent.userID)",
+                                              token: owner.accessToken).status == .noContent)
+                _ = try await api.sendMessage(owner, conversation, "after the removal")
+                var seen: [String] = []
+                while let frame = try await probe.next() { seen.append(frame["event"] as? String ?? "") }
+                #expect(!seen.contains("message.created"))
+            }
+            #expect(close?.closeCode == .unknown(4001))
+        }
+    }
+
     @Test("typing reaches the other subscribers, never the typist, throttled, and is never stored", arguments: Backend.allCases)
     func typing(_ backend: Backend) async throws {
         try await withLiveParley(backend) { api in

@@ -1,3 +1,6 @@
+import Foundation
+import ParleyCore
+import ParleyStore
 import ServiceLifecycle
 import Synchronization
 
@@ -34,6 +37,25 @@ public final class SocketRegistry: Sendable {
         }
         for continuation in waiting { continuation.resume() }
     }
+
+    /// Closes (4001) the sockets of members named by `member.removed` events; called before the
+    /// events are delivered, so a removed agent's dashboard is cut off at once, not at its next
+    /// command. (A member added back at once just reconnects.)
+    public func revokeRemovedMembers(_ events: [StoredEvent]) {
+        let removed = Set(events.lazy.filter { $0.type == EventType.memberRemoved }.compactMap { event in
+            (try? JSONCoding.makeDecoder().decode(MemberRemoval.self, from: Data(event.payload.utf8))).map { Member(orgID: event.orgId, userID: $0.userId) }
+        })
+        guard !removed.isEmpty else { return }
+        let sessions = state.withLock { Array($0.sessions.values) }
+        for session in sessions {
+            guard case .member(let identity, let scope) = session.participant,
+                removed.contains(Member(orgID: scope.orgID, userID: identity.userID)) else { continue }
+            session.end(.revoked)
+        }
+    }
+
+    private struct Member: Hashable { let orgID: String, userID: String }
+    private struct MemberRemoval: Decodable { let userId: String }
 
     /// Pings every socket, closing those that did not answer the previous round.
     func keepAlive() {
