@@ -16,8 +16,10 @@ public final class ParleyStore: Sendable {
 
     public init(engine: any DatabaseEngine, clock: any WallClock = SystemClock(), logger: Logger) {
         self.engine = engine
-        // 64 messages' event ids stay far below NOTIFY's 8000-byte payload limit.
-        self.messageWrites = GroupCommit(maxBatch: 64, maxWriters: 4) { orgID, messages in
+        // 64 messages' event ids stay far below NOTIFY's 8000-byte payload limit. Two writes in flight
+        // overlap one's round trip with the other's time under the lock; more only made batches
+        // smaller (about 10% more database CPU in the fan-out benchmark with four).
+        self.messageWrites = GroupCommit(maxBatch: 64, maxWriters: 2) { orgID, messages in
             await Self.writeGroup(engine, orgID: orgID, messages)
         }
         self.clock = clock
