@@ -180,6 +180,22 @@ extension ParleyStore {
         return try await conversation(scope, id: id)
     }
 
+    /// Unassigns every conversation of `userID` (a member leaving), each announced with
+    /// `conversation.updated` so open inboxes drop the assignee. Rows are locked in id order, the
+    /// order message writers use.
+    func releaseAssignments(_ db: any SQLDatabase, scope: TenantScope, userID: String) async throws {
+        let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE" : ""
+        let ids = try await db.raw("""
+            SELECT id FROM conversations WHERE org_id = \(bind: scope.orgID) AND assignee_id = \(bind: userID) ORDER BY id\(lock)
+            """).all(decodingColumn: "id", as: String.self)
+        for id in ids {
+            let seq = try await db.raw("""
+                UPDATE conversations SET assignee_id = NULL, seq = seq + 1 WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING seq
+                """).first(decodingColumn: "seq", as: Int.self) ?? 0
+            try await appendConversationUpdated(db, scope: scope, id: id, seq: seq)
+        }
+    }
+
     private func appendConversationUpdated(_ db: any SQLDatabase, scope: TenantScope, id: String, seq: Int) async throws {
         struct Row: Decodable { let status: String, priority: String, assigneeId: String? }
         guard let row = try await db.raw("SELECT status, priority, assignee_id FROM conversations WHERE id = \(bind: id)")

@@ -51,7 +51,7 @@ extension ParleyStore {
             if scope.userID != userID { try self.checkCanManage(scope, target: current, granting: nil) }
             if current == .owner { try await self.requireAnotherOwner(db, scope: scope, besides: userID) }
             try await db.exec("DELETE FROM memberships WHERE org_id = \(bind: scope.orgID) AND user_id = \(bind: userID)")
-            try await db.exec("UPDATE conversations SET assignee_id = NULL WHERE org_id = \(bind: scope.orgID) AND assignee_id = \(bind: userID)")
+            try await self.releaseAssignments(db, scope: scope, userID: userID)
             struct Removal: Encodable { let userId: String }
             try await self.appendEvent(db, orgID: scope.orgID, conversationID: nil, seq: nil, type: EventType.memberRemoved,
                                        payload: Removal(userId: userID), membersOnly: true)

@@ -94,7 +94,7 @@ struct MemberTests {
         }
     }
 
-    @Test("a removed member loses access at once and their assignments are released", arguments: Backend.allCases)
+    @Test("a removed member loses access at once and their assignments are released, announced to open inboxes", arguments: Backend.allCases)
     func removal(_ backend: Backend) async throws {
         try await withParley(backend) { api in
             let owner = try await api.signUp()
@@ -107,6 +107,11 @@ struct MemberTests {
             let released = try api.decode(Conversation.self, try await api.request(
                 .get, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversation.id)", token: owner.accessToken))
             #expect(released.assigneeId == nil)
+            let scope = try #require(try await api.store.operatorScope(orgID: owner.orgID))
+            let announced = try await api.store.events(scope, conversationID: conversation.id, afterSeq: conversation.seq + 1)
+            #expect(announced.map(\.type) == ["conversation.updated"])
+            #expect(announced.first?.seq == released.seq)
+            #expect(announced.first?.payload.contains(#""assignee_id":null"#) == true)
         }
     }
 }
