@@ -41,11 +41,12 @@ public enum EventType {
     public static let conversationUpdated = "conversation.updated"
     public static let conversationRead = "conversation.read"
     public static let conversationRated = "conversation.rated"
-    /// A member left or was removed: their open sockets must prove their membership again.
+    /// A member left or was removed: every instance closes their open sockets (4001).
     public static let memberRemoved = "member.removed"
 }
 
-/// The PostgreSQL channel on which committed event ids are announced (the payload is the id only).
+/// The PostgreSQL channel on which committed event ids are announced (the payload is ids only:
+/// one, or a comma-separated list from a group-committed batch).
 public let eventNotificationChannel = "parley_events"
 
 extension ParleyStore {
