@@ -15,6 +15,8 @@ public func buildRouter(services: ParleyServices, migrator: Migrator) -> Router<
     router.add(middleware: ProblemMiddleware())
     OperationsController(services: services, migrator: migrator).addRoutes(to: router)
     StaticAssetController(assets: StaticAssets(directory: services.config.webRoot)).addRoutes(to: router)
+    // A WebSocket handshake never gets here (`RealtimeChannel` takes it); anything else on /ws does.
+    router.get("ws") { _, _ -> Response in throw Problem.webSocketRequired }
 
     let api = router.group("api/v1")
     let auth = AuthController(services: services)

@@ -40,6 +40,16 @@ struct WebSocketProtocolTests {
         }
     }
 
+    @Test("a plain GET of /ws (no WebSocket handshake) gets 426 naming what is missing, not a 404", arguments: Backend.allCases)
+    func plainRequest(_ backend: Backend) async throws {
+        try await withParley(backend) { api in
+            let response = try await api.request(.get, "/ws")
+            #expect(response.status == .upgradeRequired)
+            #expect(response.headers[.upgrade] == "websocket")
+            #expect(try api.problem(response).type == "urn:parley:problem:websocket-required")
+        }
+    }
+
     @Test("a fragmented text message is reassembled into one command; pings are answered with their payload; a client's close is echoed",
           arguments: Backend.allCases)
     func framing(_ backend: Backend) async throws {

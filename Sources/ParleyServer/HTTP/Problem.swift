@@ -68,6 +68,12 @@ extension Problem {
         Problem(.forbidden, code: "forbidden", title: "Not allowed", detail: detail)
     }
 
+    /// `/ws` asked for without a valid WebSocket handshake (a plain GET, or a malformed upgrade).
+    static let webSocketRequired = Problem(
+        .upgradeRequired, code: "websocket-required", title: "WebSocket upgrade required",
+        detail: "/ws speaks the WebSocket protocol only: send a GET with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13",
+        headers: [.upgrade: "websocket", .connection: "Upgrade"])
+
     static func conflict(_ detail: String) -> Problem {
         Problem(.conflict, code: "conflict", title: "Conflict with the current state", detail: detail)
     }
