@@ -10,6 +10,9 @@ import PostgresNIO
 /// sort). Returns (message id, sequence) for each message written: a message whose conversation is
 /// not there is left out, and its place in the organization's event cursor stays unused.
 ///
+/// `last_activity_at` moves only by `ParleyStore.activityResolutionMS` or more, so most of a busy
+/// conversation's updates leave its indexed columns alone and are HOT.
+///
 /// Rows are locked in the order every other writer uses: conversations (by id: the index scan
 /// over the sorted `ANY` array), then read markers, then the organization. The `org` step waits
 /// for every marker first, or the markers would be written after the organization row is taken,
@@ -24,7 +27,9 @@ struct MessageInsertStatement: PostgresPreparedStatement {
             WITH ORDINALITY AS input(id, conversation_id, rank, author_type, author_id, body, is_private, client_id, created_at,
                                      attachment, head, tail, n)),
         conversation AS (
-            UPDATE conversations SET seq = conversations.seq + batch.total, last_activity_at = batch.last_at, last_message_id = batch.last_id
+            UPDATE conversations SET seq = conversations.seq + batch.total, last_message_id = batch.last_id,
+                last_activity_at = CASE WHEN batch.last_at - conversations.last_activity_at >= \(ParleyStore.activityResolutionMS)
+                                        THEN batch.last_at ELSE conversations.last_activity_at END
             FROM unnest($2::text[], $3::int8[], $4::int8[], $5::text[]) AS batch(id, total, last_at, last_id)
             WHERE conversations.org_id = $1 AND conversations.id = ANY($2::text[]) AND conversations.id = batch.id
             RETURNING conversations.id, conversations.seq - batch.total AS base),

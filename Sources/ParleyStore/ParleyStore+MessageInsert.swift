@@ -45,6 +45,13 @@ extension ParleyStore {
         let json: String
     }
 
+    /// A message moves its conversation's `last_activity_at` (the inbox order) only when it is at
+    /// least this much newer. The column is in four inbox indexes: changed on every message, each
+    /// message rewrote four index entries, and on PostgreSQL the row update could never be HOT
+    /// (in place), so a busy conversation filled its table and indexes with dead versions. Within a
+    /// second, the inbox order cannot tell anyway.
+    static let activityResolutionMS = 1_000
+
     func render(conversationID: String, draft: MessageDraft, author: (type: AuthorType, id: String)) throws -> RenderedMessage {
         try RenderedMessage(conversationID: conversationID, draft: draft, author: author, now: nowMS)
     }
@@ -73,7 +80,8 @@ extension ParleyStore {
     private func insertMessageInSteps(_ db: any SQLDatabase, scope: TenantScope, rendered: RenderedMessage) async throws -> Int {
         let (id, conversationID, draft, author, now) = (rendered.id, rendered.conversationID, rendered.draft, rendered.author, rendered.now)
         let seq = try await db.raw("""
-            UPDATE conversations SET seq = seq + 1, last_activity_at = \(bind: now), last_message_id = \(bind: id)
+            UPDATE conversations SET seq = seq + 1, last_message_id = \(bind: id),
+                last_activity_at = CASE WHEN \(bind: now) - last_activity_at >= \(literal: Self.activityResolutionMS) THEN \(bind: now) ELSE last_activity_at END
             WHERE org_id = \(bind: scope.orgID) AND id = \(bind: conversationID) RETURNING seq
             """).first(decodingColumn: "seq", as: Int.self)
         guard let seq else { throw StoreError.notFound("conversation") }

@@ -161,4 +161,31 @@ enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByAr
         case .null: try container.encodeNil()
         }
     }
+
+    @Test("a message moves the conversation's last activity (the inbox order) only when it is at least a second newer",
+          arguments: Backend.allCases)
+    func activityResolution(_ backend: Backend) async throws {
+        try await withParley(backend) { api in
+            let owner = try await api.signUp()
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            func stored() async throws -> Conversation {
+                try api.decode(Conversation.self, try await api.request(
+                    .get, "/api/v1/orgs/\(owner.orgID)/conversations/\(conversation.id)", token: owner.accessToken))
+            }
+            let start = (try await stored()).lastActivityAt
+
+            api.clock.advance(by: 0.4)
+            #expect(try await api.sendMessage(owner, conversation, "soon after").status == .created)
+            let unmoved = try await stored()
+            #expect(unmoved.lastActivityAt == start)
+            #expect(unmoved.lastMessage?.body == "soon after")
+
+            api.clock.advance(by: 0.7)
+            #expect(try await api.sendMessage(owner, conversation, "a second later").status == .created)
+            let moved = try await stored()
+            #expect(moved.lastMessage?.body == "a second later")
+            #expect(moved.lastActivityAt == moved.lastMessage?.createdAt)
+            #expect(moved.lastActivityAt > start)
+        }
+    }
 }
