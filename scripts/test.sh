@@ -568,6 +568,12 @@ stage "Summary"
 for i in "${!STAGE_NAMES[@]}"; do
   printf '  %-28s %s\n' "${STAGE_NAMES[$i]}" "${STAGE_RESULTS[$i]}"
 done
+# CI keeps only the tail of this output: repeat what failed in swift test here.
+if ((swift_rc != 0)); then
+  log "  swift test issues (first 20; full log: $ART/swift-test.log):"
+  grep -E "recorded an issue|error: |^Test Case '.*' failed|Fatal error" "$ART/swift-test.log" \
+    | head -20 | cut -c1-400 | sed 's/^/    /' || true
+fi
 # The closing line counts every swift test case, each contract check run (one
 # per database backend) and every browser test case as one test. It is printed only when the swift
 # test numbers could be read reliably (see swift_test_counts); otherwise

@@ -26,6 +26,12 @@ extension RealtimeSession {
             case .goingAway: (.goingAway, "server shutting down; reconnect and resume")
             }
         }
+
+        /// Whether frames queued before the end still go out: the acks and rate-limit errors a
+        /// flooder earned, say, but nothing for a client that fell behind or lost its access.
+        var sendsQueuedFrames: Bool {
+            self != .tooSlow && self != .revoked
+        }
     }
 
     /// Commands waiting beyond this pause reading from the socket until the worker is down to half.
@@ -63,7 +69,7 @@ extension RealtimeSession {
             return .some(state.worker)
         }
         guard case .some(let worker) = worker else { return }
-        outbox.close()
+        outbox.close(discardingQueued: !reason.sendsQueuedFrames)
         hub.remove(self)
         worker?.cancel()
         switch reason {

@@ -45,11 +45,13 @@ final class SocketOutbox: Sendable {
         if schedule { loopDrain.schedule(self) }
     }
 
-    /// Accepts nothing more (before the close frame is written, so nothing follows it).
-    func close() {
+    /// Accepts nothing more (before the close frame is written, so nothing follows it). Frames
+    /// already queued still go out ahead of the close frame (their drain is queued on the loop
+    /// first) unless `discardingQueued`: a client that fell behind or lost its access gets none.
+    func close(discardingQueued: Bool) {
         pending.withLock { pending in
             pending.closed = true
-            pending.frames = []
+            if discardingQueued { pending.frames = [] }
         }
     }
 
@@ -58,7 +60,7 @@ final class SocketOutbox: Sendable {
         let frames = pending.withLock { pending -> [ByteBuffer] in
             pending.drainScheduled = false
             defer { pending.frames = [] }
-            return pending.closed ? [] : pending.frames
+            return pending.frames
         }
         // Written from the encoder's own context, the bytes go to the handlers below it: they are a
         // finished frame already. Without the encoder the socket is closing, and nothing is sent.
@@ -69,7 +71,7 @@ final class SocketOutbox: Sendable {
         }
         encoder.flush()
         if let waiting = try? channel.syncOptions?.getOption(.bufferedWritableBytes), waiting > limitBytes {
-            close()
+            close(discardingQueued: true)
             overflowHandler.withLock { $0 }?()
         }
     }

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Group commit: writes that arrive for a key (an organization) while an earlier write of that key
-/// is in flight wait, and are then written together, in arrival order, by one `write` call.
+/// Group commit: writes that arrive for a key (an organization) while `maxWriters` writes of that
+/// key are in flight wait, and are then written together, in arrival order, by one `write` call.
 ///
 /// Every write of an organization's events serializes on one row (its event cursor) until commit,
 /// so one statement carrying several messages costs that row, the NOTIFY lock and the commit once
