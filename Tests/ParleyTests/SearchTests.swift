@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import SQLKit
 import Testing
 
 @Suite("Search")
@@ -72,6 +73,19 @@ struct SearchTests {
                 .get, "/api/v1/orgs/\(owner.orgID)/search?q=invoice&limit=3&cursor=\(cursor)", token: owner.accessToken))
             #expect(first.items.map(\.id) + second.items.map(\.id) == ids.reversed())
             #expect(second.nextCursor == nil)
+        }
+    }
+
+    /// A GIN pending list is merged by whichever insert outgrows it, behind the organization's
+    /// event cursor lock: one message (and its organization's senders) would wait tens of ms.
+    @Test("on PostgreSQL the search index takes each message's words at once, with no pending list to merge later")
+    func searchIndexWithoutPendingList() async throws {
+        try await withParley(.postgres) { api in
+            let options = try await api.runtime.engine.read { db in
+                try await db.raw("SELECT array_to_string(reloptions, ',') AS options FROM pg_class WHERE relname = 'messages_body_tsv'")
+                    .first(decodingColumn: "options", as: String?.self)
+            }
+            #expect(options == "fastupdate=off")
         }
     }
 }

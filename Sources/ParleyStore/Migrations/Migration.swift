@@ -31,5 +31,6 @@ enum Migrations {
         M008Dashboard.migration,
         M009PresenceStatusIndex.migration,
         M010DropEventsOrgIndex.migration,
+        M011SearchIndexWithoutPendingList.migration,
     ]
 }
