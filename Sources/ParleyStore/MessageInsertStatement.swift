@@ -1,3 +1,4 @@
+import ParleyCore
 import PostgresNIO
 
 /// Messages of one organization written in one PostgreSQL statement, prepared once per connection:
@@ -9,6 +10,10 @@ import PostgresNIO
 /// consecutive sequences in that order (`rank`, counted here, so the database needs no window or
 /// sort). Returns (message id, sequence) for each message written: a message whose conversation is
 /// not there is left out, and its place in the organization's event cursor stays unused.
+///
+/// Every member author must still be a member of the organization, or nothing is written: the
+/// statement is the membership check of a realtime send (`ParleyStore.sendMessage(asMember:…)`),
+/// which so costs no round trip of its own and cannot race a removal.
 ///
 /// `last_activity_at` moves only by `ParleyStore.activityResolutionMS` or more, so most of a busy
 /// conversation's updates leave its indexed columns alone and are HOT.
@@ -32,6 +37,9 @@ struct MessageInsertStatement: PostgresPreparedStatement {
                                         THEN batch.last_at ELSE conversations.last_activity_at END
             FROM unnest($2::text[], $3::int8[], $4::int8[], $5::text[]) AS batch(id, total, last_at, last_id)
             WHERE conversations.org_id = $1 AND conversations.id = ANY($2::text[]) AND conversations.id = batch.id
+              AND NOT EXISTS (SELECT 1 FROM unnest($9::text[], $10::text[]) AS author(type, id)
+                              WHERE author.type = '\(AuthorType.member.rawValue)' AND NOT EXISTS (
+                                  SELECT 1 FROM memberships WHERE memberships.org_id = $1 AND memberships.user_id = author.id))
             RETURNING conversations.id, conversations.seq - batch.total AS base),
         message AS (
             INSERT INTO messages (id, org_id, conversation_id, seq, author_type, author_id, body, is_private, client_id, created_at, attachment)

@@ -134,16 +134,22 @@ extension ParleyStore {
     static func writeGroup(_ engine: any DatabaseEngine, orgID: String, _ messages: [RenderedMessage]) async -> [Result<Int, any Error>] {
         do {
             let seqs = try await engine.autocommit { db in try await insertMessages(db, orgID: orgID, messages) }
+            // A removed member's message writes nothing of its batch: write each on its own.
+            if seqs.isEmpty && messages.count > 1 { return await writeEach(engine, orgID: orgID, messages) }
             return messages.map { seqs[$0.id].map { .success($0) } ?? .failure(StoreError.notFound("conversation")) }
         } catch where messages.count > 1 && (isUniqueViolation(error) || isDeadlock(error)) {
-            // One retry's client id, or a lock cycle with another instance's batch, undid them all:
-            // write each on its own, so only the message at fault fails.
-            var results: [Result<Int, any Error>] = []
-            for message in messages { results += await writeGroup(engine, orgID: orgID, [message]) }
-            return results
+            // One retry's client id, or a lock cycle with another instance's batch, undid them all.
+            return await writeEach(engine, orgID: orgID, messages)
         } catch {
             return messages.map { _ in .failure(error) }
         }
+    }
+
+    /// The batch written message by message, so only the one at fault fails.
+    private static func writeEach(_ engine: any DatabaseEngine, orgID: String, _ messages: [RenderedMessage]) async -> [Result<Int, any Error>] {
+        var results: [Result<Int, any Error>] = []
+        for message in messages { results += await writeGroup(engine, orgID: orgID, [message]) }
+        return results
     }
 
     private static func attachmentJSON(_ draft: MessageDraft) throws -> String? {

@@ -59,7 +59,7 @@ struct GroupCommitTests {
     }
 
     /// PostgreSQL only: SQLite writes messages one by one on its single writer, without batches.
-    @Test("one batch numbers each conversation's messages in order, skips a missing conversation, and a retried client id fails alone")
+    @Test("one batch numbers each conversation's messages in order, skips a missing conversation; a retried client id or a removed member's message fails alone")
     func postgresBatch() async throws {
         try await withParley(.postgres) { api in
             let owner = try await api.signUp()
@@ -98,6 +98,15 @@ struct GroupCommitTests {
             #expect(try retried[2].get() == second.seq + 2)
             let page = try await api.store.messages(scope, conversationID: first.id, direction: .before(nil), limit: 10)
             #expect(page.items.map(\.body) == ["a1", "a2", "x once"])
+
+            // A removed member's message writes nothing of its batch; written one by one, only it fails.
+            let agent = try await api.addMember(to: owner)
+            try await api.store.removeMember(scope, userID: agent.userID)
+            let removed = try ParleyStore.RenderedMessage(conversationID: first.id, draft: MessageDraft(body: "gone", isPrivate: false, clientID: nil),
+                                                          author: (.member, agent.userID), now: 1_700_000_000_000)
+            let mixed = await ParleyStore.writeGroup(api.store.engine, orgID: owner.orgID, [removed, try draft(first.id, "still here")])
+            #expect(throws: StoreError.notFound("conversation")) { try mixed[0].get() }
+            #expect(try mixed[1].get() == first.seq + 4)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyStore
 import Testing
 
 @Suite("Messages")
@@ -53,6 +54,36 @@ struct MessageTests {
             #expect(retry.status == .ok)
             #expect(try api.decode(Message.self, first) == api.decode(Message.self, retry))
             #expect(try await page(api, owner, conversation, "").items.count == 1)
+        }
+    }
+
+    /// On PostgreSQL the write itself is the membership check (no query before it), so this
+    /// proves the message statement refuses a removed author.
+    @Test("a realtime send as a member is refused once the membership is gone, and writes nothing", arguments: Backend.allCases)
+    func sendAsMember(_ backend: Backend) async throws {
+        try await withParley(backend) { api in
+            let owner = try await api.signUp()
+            let agent = try await api.addMember(to: owner)
+            let stranger = try await api.signUp()
+            let conversation = try await api.startConversation(owner, site: try await api.createSite(owner), message: nil)
+            let store = api.store
+            func send(_ account: Account, to conversationID: String, clientID: String? = nil) async throws -> ParleyStore.SentMessage? {
+                try await store.sendMessage(asMember: account.userID, orgID: owner.orgID, conversationID: conversationID,
+                                            draft: MessageDraft(body: "from \(account.userID)", isPrivate: false, clientID: clientID))
+            }
+
+            let sent = try #require(try await send(agent, to: conversation.id, clientID: "a-1"))
+            #expect(sent.created && sent.message.seq == conversation.seq + 1 && sent.message.authorId == agent.userID)
+            #expect(try await send(agent, to: conversation.id, clientID: "a-1")?.created == false)  // a retry
+            await #expect(throws: StoreError.notFound("conversation")) { try await send(agent, to: "cnv_missing") }
+            #expect(try await send(stranger, to: conversation.id) == nil)
+
+            let scope = try #require(try await store.operatorScope(orgID: owner.orgID))
+            try await store.removeMember(scope, userID: agent.userID)
+            let cursor = try await store.inboxCursor(scope)
+            #expect(try await send(agent, to: conversation.id) == nil)
+            #expect(try await store.conversation(scope, id: conversation.id).seq == conversation.seq + 1)
+            #expect(try await store.inboxCursor(scope) == cursor, "no event for the refused send")
         }
     }
 
