@@ -68,7 +68,7 @@ public final class ParleyRuntime: Sendable {
             Task {
                 await Self.keepRunning("event feed", logger: logger) {
                     try await feed.run { events in
-                        sockets.revokeRemovedMembers(events)  // first: nothing of the batch reaches them
+                        sockets.revokeLostAccess(events)  // first: nothing of the batch reaches them
                         hub.deliver(events)
                     }
                 }

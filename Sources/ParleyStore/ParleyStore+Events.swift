@@ -43,6 +43,8 @@ public enum EventType {
     public static let conversationRated = "conversation.rated"
     /// A member left or was removed: every instance closes their open sockets (4001).
     public static let memberRemoved = "member.removed"
+    /// A site was deleted with its visitors: every instance closes their open sockets (4001).
+    public static let siteDeleted = "site.deleted"
 }
 
 /// The PostgreSQL channel on which committed event ids are announced (the payload is ids only:

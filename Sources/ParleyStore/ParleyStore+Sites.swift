@@ -79,10 +79,16 @@ extension ParleyStore {
         return try await site(scope, id: id)
     }
 
-    /// Deletes the site with its visitors and conversations.
+    /// Deletes the site with its visitors and conversations; the `site.deleted` event tells every
+    /// instance to close those visitors' sockets.
     public func deleteSite(_ scope: TenantScope, id: String) async throws {
         try scope.requireManager()
-        try await deleteTenantRow(table: "sites", scope: scope, id: id, what: "site")
+        try await engine.transaction { db in
+            try await self.deleteTenantRow(db, table: "sites", scope: scope, id: id, what: "site")
+            struct Deletion: Encodable { let siteId: String }
+            try await self.appendEvent(db, orgID: scope.orgID, conversationID: nil, seq: nil, type: EventType.siteDeleted,
+                                       payload: Deletion(siteId: id), membersOnly: true)
+        }
     }
 
     /// Replaces the public site key and the identity secret; embeds using the old key stop working.

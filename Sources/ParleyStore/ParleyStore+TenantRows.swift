@@ -6,10 +6,12 @@ extension ParleyStore {
     /// Deletes the organization's row `id` from `table`; not-found (naming `what`) when the
     /// organization has no such row.
     func deleteTenantRow(table: String, scope: TenantScope, id: String, what: String) async throws {
-        try await engine.transaction { db in
-            let rows = try await db.raw("DELETE FROM \(ident: table) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id").all()
-            guard !rows.isEmpty else { throw StoreError.notFound(what) }
-        }
+        try await engine.transaction { db in try await self.deleteTenantRow(db, table: table, scope: scope, id: id, what: what) }
+    }
+
+    func deleteTenantRow(_ db: any SQLDatabase, table: String, scope: TenantScope, id: String, what: String) async throws {
+        let rows = try await db.raw("DELETE FROM \(ident: table) WHERE org_id = \(bind: scope.orgID) AND id = \(bind: id) RETURNING id").all()
+        guard !rows.isEmpty else { throw StoreError.notFound(what) }
     }
 
     /// Runs `body`, turning a unique violation into a 409 that names the taken value.

@@ -164,7 +164,7 @@ struct VisitorRealtimeTests {
         }
     }
 
-    @Test("the visitor handshake needs an allowed Origin and a live visitor; a deleted visitor is cut off with 4001",
+    @Test("the visitor handshake needs an allowed Origin and a live visitor; a deleted visitor's next command is refused with 4001",
           arguments: Backend.allCases)
     func handshake(_ backend: Backend) async throws {
         try await withLiveParley(backend) { api in
@@ -192,6 +192,32 @@ struct VisitorRealtimeTests {
                 while try await visitor.next() != nil {}
             }
             #expect(close?.closeCode == .unknown(4001))
+        }
+    }
+
+    @Test("deleting a site closes its visitors' sockets at once with 4001, even one that only listens; the dashboard hears site.deleted; another site's visitor stays",
+          .timeLimit(.minutes(1)), arguments: Backend.allCases)
+    func siteDeletion(_ backend: Backend) async throws {
+        try await withLiveParley(backend) { api in
+            let owner = try await api.signUp()
+            let doomed = try await api.widgetSite(owner)
+            let kept = try await api.createSite(owner, name: "Kept", origins: [TestAPI.siteOrigin, TestAPI.socketOrigin])
+            let doomedSession = try await api.visitorSession(doomed)
+            try await api.visitorSocket(try await api.visitorSession(kept)) { keptVisitor in
+                let close = try await api.visitorSocket(doomedSession) { visitor in
+                    _ = try await visitor.command("p", ["type": "ping"])  // open and registered
+                    try await api.socket(owner) { agent in
+                        _ = try await agent.command("i", ["type": "subscribe_inbox"])
+                        let deleted = try await api.request(.delete, "/api/v1/orgs/\(owner.orgID)/sites/\(doomed.id)", token: owner.accessToken)
+                        #expect(deleted.status == .noContent)
+                        let heard = try await agent.events { $0["event"] as? String == "site.deleted" }
+                        #expect(heard.last?.data?["site_id"] as? String == doomed.id)
+                    }
+                    while try await visitor.next() != nil {}  // only listens: the close must come unasked
+                }
+                #expect(close?.closeCode == .unknown(4001))
+                #expect(try await keptVisitor.command("after", ["type": "ping"]).reply["type"] as? String == "ack")
+            }
         }
     }
 

@@ -267,6 +267,25 @@ def test_dashboard_live_counts_unread_badge_and_title(dashboard, parley, site, o
     assert row is not None
 
 
+def test_dashboard_deleted_site_conversations_leave_the_inbox_live(dashboard, parley, site, owner, host_page):
+    kept = Visitor(parley, site)
+    kept.send(f"Staying {unique()}")
+    doomed_site = parley.create_site(f"doomed {unique()}", [host_page.origin])
+    doomed = Visitor(parley, doomed_site)
+    doomed.send(f"Going away {unique()}")
+    dashboard.login_as(owner)
+    dashboard.wait_row(doomed.conversation_id)
+    dashboard.wait_row(kept.conversation_id)
+
+    parley.call("DELETE", parley.org_path(f"sites/{doomed_site['id']}"), 204, what="delete site")
+    dashboard.wait(lambda: dashboard.row(doomed.conversation_id) is None,
+                   "the deleted site's conversation to leave the inbox without a reload")
+    dashboard.wait(lambda: doomed_site["id"] not in dashboard.js(
+        "return [...document.querySelectorAll('[data-testid=\"filter-site\"] option')].map(o => o.value)"),
+        "the deleted site to leave the site filter")
+    assert dashboard.row(kept.conversation_id) is not None, "another site's conversation left too"
+
+
 def test_dashboard_keyboard_j_k_enter_navigation(dashboard, parley, site, owner):
     visitors = [Visitor(parley, site) for _ in range(3)]
     for i, visitor in enumerate(visitors):

@@ -38,24 +38,48 @@ public final class SocketRegistry: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 
-    /// Closes (4001) the sockets of members named by `member.removed` events; called before the
-    /// events are delivered, so a removed agent's dashboard is cut off at once, not at its next
-    /// command. (A member added back at once just reconnects.)
-    public func revokeRemovedMembers(_ events: [StoredEvent]) {
-        let removed = Set(events.lazy.filter { $0.type == EventType.memberRemoved }.compactMap { event in
-            (try? JSONCoding.makeDecoder().decode(MemberRemoval.self, from: Data(event.payload.utf8))).map { Member(orgID: event.orgId, userID: $0.userId) }
-        })
-        guard !removed.isEmpty else { return }
+    /// Closes (4001) the sockets of members named by `member.removed` events and of visitors of
+    /// sites named by `site.deleted`; called before the events are delivered, so whoever lost
+    /// access is cut off at once, not at their next command. (A member added back just reconnects.)
+    public func revokeLostAccess(_ events: [StoredEvent]) {
+        let lost = Set(events.lazy.compactMap(LostAccess.init))
+        guard !lost.isEmpty else { return }
         let sessions = state.withLock { Array($0.sessions.values) }
-        for session in sessions {
-            guard case .member(let identity, let scope) = session.participant,
-                removed.contains(Member(orgID: scope.orgID, userID: identity.userID)) else { continue }
+        for session in sessions where lost.contains(LostAccess(session.participant)) {
             session.end(.revoked)
         }
     }
 
-    private struct Member: Hashable { let orgID: String, userID: String }
+    /// A member of an organization, or every visitor of one of its sites.
+    private enum LostAccess: Hashable {
+        case member(orgID: String, userID: String)
+        case site(orgID: String, siteID: String)
+
+        init?(_ event: StoredEvent) {
+            let payload = Data(event.payload.utf8)
+            let decoder = JSONCoding.makeDecoder()
+            switch event.type {
+            case EventType.memberRemoved:
+                guard let removal = try? decoder.decode(MemberRemoval.self, from: payload) else { return nil }
+                self = .member(orgID: event.orgId, userID: removal.userId)
+            case EventType.siteDeleted:
+                guard let deletion = try? decoder.decode(SiteDeletion.self, from: payload) else { return nil }
+                self = .site(orgID: event.orgId, siteID: deletion.siteId)
+            default:
+                return nil
+            }
+        }
+
+        init(_ participant: RealtimeParticipant) {
+            switch participant {
+            case .member(let identity, let scope): self = .member(orgID: scope.orgID, userID: identity.userID)
+            case .visitor(let visitor): self = .site(orgID: visitor.orgID, siteID: visitor.siteID)
+            }
+        }
+    }
+
     private struct MemberRemoval: Decodable { let userId: String }
+    private struct SiteDeletion: Decodable { let siteId: String }
 
     /// Pings every socket, closing those that did not answer the previous round.
     func keepAlive() {

@@ -467,6 +467,7 @@ export function createInbox(root, ctx, data, realtime, hooks) {
    * @param {Frame} f
    */
   function onEvent(f) {
+    if (f.event === 'site.deleted') return dropSite(f.data && f.data.site_id);
     const id = f.conversation_id;
     if (!id) return;
     const c = byId.get(id);
@@ -541,6 +542,16 @@ export function createInbox(root, ctx, data, realtime, hooks) {
       }
     }
   }
+  /**
+   * A deleted site took its conversations with it.
+   * @param {string} [siteID]
+   */
+  function dropSite(siteID) {
+    for (const c of rows.filter((r) => r.site_id === siteID)) remove(c.id);
+    loadCounts();
+    data.reload('sites').then(fillFilters, () => {});
+  }
+
   const offs = [
     data.onChange(() => {
       fillFilters();
