@@ -333,6 +333,8 @@ struct BadInputTests {
                 (conversations, "label=\(long(Limits.label + 1))", "label", Limits.label),
                 (conversations, "site=%00", "site", nil),
                 (conversations, "assignee=%1B", "assignee", nil),
+                (conversations, "label=%FF", "label", nil),  // not UTF-8
+                (conversations, "label=50%", "label", nil),  // not percent-encoding
                 (messages, "limit=0", "limit", Limits.pageSize),
                 (messages, "limit=1000", "limit", Limits.pageSize),
                 (messages, "before=-1", "before", nil),

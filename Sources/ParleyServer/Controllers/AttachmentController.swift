@@ -48,10 +48,10 @@ struct AttachmentController {
     @Sendable func download(_ request: Request, context: ParleyRequestContext) async throws -> Response {
         let orgID = try context.parameters.require("org")
         let attachmentID = try context.parameters.require("attachment")
-        let query = request.uri.queryParameters
+        let query = FormQuery(request.uri.query)
+        let expires = try query.value("expires"), signature = try query.value("signature")
         do {
-            try services.attachmentLinks.verify(orgID: orgID, attachmentID: attachmentID, expires: query.get("expires"),
-                                                signature: query.get("signature"))
+            try services.attachmentLinks.verify(orgID: orgID, attachmentID: attachmentID, expires: expires, signature: signature)
         } catch .expired {
             throw Problem(.forbidden, code: "link-expired", title: "This download link has expired",
                           detail: "ask for a new link; links are valid for \(Int(services.config.attachmentURLTTL)) seconds")

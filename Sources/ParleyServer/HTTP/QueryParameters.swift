@@ -4,15 +4,19 @@ import ParleyCore
 
 /// Typed access to query parameters with problems that name the parameter.
 struct QueryParameters {
-    let request: Request
+    private let query: FormQuery
+
+    init(request: Request) {
+        query = FormQuery(request.uri.query)
+    }
 
     func string(_ name: String, maxLength: Int = 200) throws -> String? {
-        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = try query.value(name) else { return nil }
         return try TextRule(field: name, maxLength: maxLength).check(value)
     }
 
     func enumeration<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
-        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let raw = try query.value(name) else { return nil }
         guard let value = T(rawValue: raw) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError(field: name, reason: "must be one of: \(allowed)")
@@ -21,7 +25,7 @@ struct QueryParameters {
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let raw = try query.value(name) else { return nil }
         guard let value = Int(raw), range.contains(value) else {
             throw ValidationError(field: name, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)",
                                   limit: range.upperBound)
@@ -31,15 +35,15 @@ struct QueryParameters {
 
     /// `true` or `false`.
     func bool(_ name: String) throws -> Bool? {
-        guard let raw = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = Bool(String(raw)) else { throw ValidationError(field: name, reason: "must be true or false") }
+        guard let raw = try query.value(name) else { return nil }
+        guard let value = Bool(raw) else { throw ValidationError(field: name, reason: "must be true or false") }
         return value
     }
 
     /// An ISO 8601 date-time (`2026-11-22T10:00:00Z`).
     func date(_ name: String) throws -> Date? {
-        guard let raw = request.uri.queryParameters.get(name) else { return nil }
-        guard let date = ISO8601.parse(String(raw)) else {
+        guard let raw = try query.value(name) else { return nil }
+        guard let date = ISO8601.parse(raw) else {
             throw ValidationError(field: name, reason: "must be an ISO 8601 date-time like 2026-11-22T10:00:00Z")
         }
         return date

@@ -21,19 +21,19 @@ extension RealtimeGateway {
     /// Anything else throws, and is answered before the upgrade with 401, 403 or 404 like the REST API.
     func admit(_ request: Request, logger: Logger) async throws -> RealtimeAdmission {
         guard request.uri.path == "/ws" else { throw Problem.notFound("WebSocket endpoint (it is /ws)") }
-        let query = request.uri.queryParameters
+        let query = FormQuery(request.uri.query)
         var logger = logger
-        if let token = query.get("visitor_token") {
+        if let token = try query.value("visitor_token") {
             let visitor = try await VisitorAuthenticationMiddleware.visitor(token: token, tokens: services.tokens, store: services.store)
             guard let site = try await services.store.widgetSite(visitor) else { throw Problem.notFound("site") }
             _ = try WidgetOriginMiddleware.admittedOrigin(request.headers, for: site)
-            let page = try query.get("page").map { raw throws(ValidationError) in try PageURL.check(raw) }
+            let page = try query.value("page").map { raw throws(ValidationError) in try PageURL.check(raw) }
             logger[metadataKey: "visitor_id"] = .string(visitor.visitorID)
             logger[metadataKey: "org_id"] = .string(visitor.orgID)
             return RealtimeAdmission(participant: .visitor(visitor), page: page, logger: logger)
-        } else if let token = query.get("access_token") {
+        } else if let token = try query.value("access_token") {
             let identity = try await services.authenticator.identity(forToken: token)
-            guard let orgID = query.get("org"), Identifier.isWellFormed(orgID, prefix: "org"),
+            guard let orgID = try query.value("org"), Identifier.isWellFormed(orgID, prefix: "org"),
                 let scope = try await services.store.memberScope(userID: identity.userID, orgID: orgID)
             else { throw Problem.notFound("organization") }
             logger[metadataKey: "user_id"] = .string(identity.userID)
