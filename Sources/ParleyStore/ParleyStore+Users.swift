@@ -75,7 +75,21 @@ extension ParleyStore {
     /// Stores a not-yet-enabled TOTP secret (enabling needs a code proving the user's app has it).
     public func setPendingTOTPSecret(userID: String, secret: String) async throws {
         try await engine.transaction { db in
-            try await db.exec("UPDATE users SET totp_secret = \(bind: secret), totp_enabled = \(false) WHERE id = \(bind: userID)")
+            try await db.exec("""
+                UPDATE users SET totp_secret = \(bind: secret), totp_enabled = \(false), totp_last_step = NULL WHERE id = \(bind: userID)
+                """)
+        }
+    }
+
+    /// Records `step` (a 30 s TOTP time step) as the user's last accepted code; false when that
+    /// step or a later one was already accepted, so each code works once (RFC 6238 §5.2).
+    public func claimTOTPStep(userID: String, step: Int) async throws -> Bool {
+        try await engine.transaction { db in
+            let claimed = try await db.raw("""
+                UPDATE users SET totp_last_step = \(bind: step)
+                WHERE id = \(bind: userID) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
+                """).all()
+            return !claimed.isEmpty
         }
     }
 

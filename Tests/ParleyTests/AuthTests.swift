@@ -166,10 +166,20 @@ struct AuthTests {
                 "email": "erin@example.com", "password": TestAPI.password, "totp_code": code() == "123456" ? "654321" : "123456",
             ])
             #expect(badCode.status == .unauthorized)
-            let good = try await api.request(.post, "/api/v1/auth/login", json: [
-                "email": "erin@example.com", "password": TestAPI.password, "totp_code": code(),
-            ])
-            #expect(good.status == .ok)
+            let login = { (totp: String) in
+                try await api.request(.post, "/api/v1/auth/login", json: ["email": "erin@example.com", "password": TestAPI.password, "totp_code": totp])
+            }
+            // Each code works once (RFC 6238 §5.2): the one that enabled two-factor cannot sign in.
+            let replayedEnable = try await login(code())
+            #expect(replayedEnable.status == .unauthorized)
+            #expect(try api.problem(replayedEnable).type == "urn:parley:problem:totp-used")
+            clock.advance(by: 30)
+            let used = code()
+            #expect(try await login(used).status == .ok)
+            #expect(try await login(used).status == .unauthorized, "a code that signed in once signs in again")
+            clock.advance(by: 30)
+            #expect(try await login(used).status == .unauthorized, "an earlier code, still within drift, after a later one was used")
+            #expect(try await login(code()).status == .ok)
             // A code from ten minutes ago is no longer accepted.
             let stale = String(format: "%06d", TOTP(secret: setup.secret).compute(date: clock.now().addingTimeInterval(-600)))
             let staleLogin = try await api.request(.post, "/api/v1/auth/login", json: [

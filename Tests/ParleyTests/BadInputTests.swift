@@ -480,8 +480,10 @@ struct BadInputWorld: Sendable {
     private struct InvitationToken: Decodable { let token: String }
     private struct TOTPSecret: Decodable { let secret: String }
 
-    static func totpCode(_ secret: String, _ api: TestAPI) -> String {
-        String(format: "%06d", TOTP(secret: secret).compute(date: api.clock.now()))
+    /// The code of the current time step, or of a later one (each code works once, so a second
+    /// use in the same step needs the next code, still accepted as clock drift).
+    static func totpCode(_ secret: String, _ api: TestAPI, stepsAhead: Double = 0) -> String {
+        String(format: "%06d", TOTP(secret: secret).compute(date: api.clock.now().addingTimeInterval(30 * stepsAhead)))
     }
 }
 
@@ -658,7 +660,8 @@ extension BadInputTests {
             let user = world.totpUser
             return WriteCase(
                 method: .post, path: "/api/v1/me/totp/disable", token: user.accessToken,
-                valid: ["code": .string(BadInputWorld.totpCode(world.totpUserSecret, api))], success: .noContent, required: ["code"],
+                valid: ["code": .string(BadInputWorld.totpCode(world.totpUserSecret, api, stepsAhead: 1))], success: .noContent,
+                required: ["code"],
                 wrongTypes: [.init("code", .integer(123456)), .init("code", ["1"])],
                 invalid: [.init("code", "1234567"), .init("code", "")],
                 state: read("/api/v1/me", user.accessToken))

@@ -72,7 +72,8 @@ class Account:
         setup = self.call("POST", "/api/v1/me/totp/setup", 200, what="TOTP setup", json_body={}).json()
         query = urllib.parse.parse_qs(urllib.parse.urlparse(setup["otpauth_url"]).query)
         secret = query["secret"][0]
-        self.call("POST", "/api/v1/me/totp/enable", 200, 204, what="TOTP enable", json_body={"code": totp_code(secret)})
+        self.totp_enabled_with = totp_code(secret)  # each code works once: this one cannot sign in
+        self.call("POST", "/api/v1/me/totp/enable", 200, 204, what="TOTP enable", json_body={"code": self.totp_enabled_with})
         return secret
 
 

@@ -163,8 +163,16 @@ def test_dashboard_login_with_two_factor_wrong_code_refused(dashboard, artifacts
     assert dashboard.state() == "login", "a wrong two-factor code signed in"
     dashboard.screenshot(artifacts, "dashboard-login-totp-error")
 
+    # The code that enabled two-factor was used once already (RFC 6238 §5.2).
     totp.clear()
-    totp.send_keys(totp_code(secret))
+    totp.send_keys(account.totp_enabled_with)
+    dashboard.find("login-submit").click()
+    dashboard.wait(lambda: "already used" in dashboard.find("login-error").text, "the replayed code refused as used")
+    assert dashboard.state() == "login", "the code that enabled two-factor signed in"
+
+    # The next code (accepted as one step of clock drift) signs in.
+    totp.clear()
+    totp.send_keys(totp_code(secret, at=__import__("time").time() + 30))
     dashboard.find("login-submit").click()
     dashboard.wait_state("ready", timeout=20)
     assert "/app/o/" in dashboard.driver.current_url

@@ -6,13 +6,9 @@ link → the invitee signs in with the role), password change (signs out) and tw
 Every check of an effect also reads the API, so a UI that only pretends fails here. The small
 dashboard page object (`Dash`) lives in this file; test_dashboard_visitor.py imports it."""
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 import secrets
-import struct
 import time
 import urllib.parse
 
@@ -21,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from dashboard_page import totp_code
 from parley_api import expect, http
 from widget_page import wait_until
 
@@ -35,16 +32,6 @@ def css(testid, **attrs):
     """CSS selector of a data-testid, plus attribute equalities (data_id="x" → [data-id="x"])."""
     extra = "".join(f'[{name.replace("_", "-")}="{value}"]' for name, value in attrs.items())
     return f'[data-testid="{testid}"]{extra}'
-
-
-def totp_code(key_base32, at=None):
-    """RFC 6238 (SHA-1, 30 s, 6 digits) from the base32 key an authenticator app is given."""
-    key = base64.b32decode(key_base32 + "=" * (-len(key_base32) % 8), casefold=True)
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{value:06d}"
 
 
 def owner_credentials():
@@ -175,7 +162,9 @@ class Dash:
         self.find("login-submit").click()
         if totp_key:
             code = self.wait_el("login-totp")
-            self.type(code, totp_code(totp_key))
+            # The next code: each code works once, and the current one may have just been used (the
+            # server accepts one step of clock drift).
+            self.type(code, totp_code(totp_key, at=time.time() + 30))
             self.find("login-submit").click()
         self.wait(lambda: "/app/login" not in self.driver.current_url and self.state() in ("ready", "error"),
                   "signed in: the dashboard left /app/login")
@@ -514,9 +503,12 @@ def test_two_factor_setup_then_password_change_signs_out(driver, base, parley, a
     dash.login(user["email"], new_password, totp_key=key)
     assert dash.state() == "ready"
 
-    # And two-factor can be turned off with a code.
+    # And two-factor can be turned off with a code: one later than the code that just signed in
+    # (which was the next one), so wait for the authenticator to move on, as a person would.
+    signed_in_step = int(time.time() // 30) + 1
+    wait_until(driver, lambda: time.time() // 30 >= signed_in_step, "the authenticator's next code", 35)
     dash.settings("profile")
-    dash.type(dash.wait_el("totp-code"), totp_code(key))
+    dash.type(dash.wait_el("totp-code"), totp_code(key, at=time.time() + 30))
     dash.find("totp-disable").click()
     dash.wait_text("totp-status", "Off")
     assert login_status(base, user["email"], new_password)[0] == 200

@@ -3,14 +3,21 @@ import HummingbirdOTP
 import ParleyCore
 
 /// Time-based one-time passwords (RFC 6238, 6 digits, 30 s), accepting one step of clock drift.
+/// Each code is accepted once: the verified step is claimed in the store (`claimTOTPStep`).
 enum TOTPVerifier {
     static func newSecret() -> String { RandomToken.make(length: 20) }
 
-    static func verify(code: String, secret: String, at date: Date) -> Bool {
+    static let stepSeconds = 30.0
+
+    /// The time step (seconds since 1970 / 30) whose code `code` is, or nil when it is none of
+    /// the previous, current or next one. Callers claim the step so that each code works once.
+    static func matchingStep(code: String, secret: String, at date: Date) -> Int? {
         let digits = code.filter { !$0.isWhitespace }
-        guard digits.count == 6, let value = Int(digits) else { return false }
+        guard digits.count == 6, let value = Int(digits) else { return nil }
         let totp = TOTP(secret: secret)
-        return [-30.0, 0, 30].contains { totp.compute(date: date.addingTimeInterval($0)) == value }
+        return [-stepSeconds, 0, stepSeconds].lazy.map { date.addingTimeInterval($0) }
+            .first { totp.compute(date: $0) == value }
+            .map { Int(($0.timeIntervalSince1970 / stepSeconds).rounded(.down)) }
     }
 
     static func authenticatorURL(secret: String, email: String) -> String {

@@ -67,8 +67,12 @@ struct AuthController {
             guard let code = body.totpCode else {
                 throw Problem.unauthorized("this account requires a two-factor code in 'totp_code'", code: "totp-required")
             }
-            guard TOTPVerifier.verify(code: code, secret: secret, at: services.clock.now()) else {
+            guard let step = TOTPVerifier.matchingStep(code: code, secret: secret, at: services.clock.now()) else {
                 throw try await failedLogin(key: throttleKey, detail: "the two-factor code is wrong", code: "invalid-totp")
+            }
+            guard try await store.claimTOTPStep(userID: credentials.user.id, step: step) else {
+                throw try await failedLogin(key: throttleKey, detail: "this two-factor code was already used; wait for the next one",
+                                            code: "totp-used")
             }
         }
         try await store.clearLoginFailures(key: throttleKey)

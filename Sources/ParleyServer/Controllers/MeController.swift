@@ -70,7 +70,7 @@ struct MeController {
         guard let secret = credentials.totpSecret, !credentials.user.totpEnabled else {
             throw Problem.conflict("call /api/v1/me/totp/setup first")
         }
-        try checkCode(body.code, secret: secret)
+        try await claimCode(body.code, secret: secret, userID: credentials.user.id)
         try await services.store.setTOTPEnabled(userID: credentials.user.id, enabled: true)
         return NoContent()
     }
@@ -81,14 +81,18 @@ struct MeController {
         guard let secret = credentials.totpSecret, credentials.user.totpEnabled else {
             throw Problem.conflict("two-factor authentication is not enabled")
         }
-        try checkCode(body.code, secret: secret)
+        try await claimCode(body.code, secret: secret, userID: credentials.user.id)
         try await services.store.setTOTPEnabled(userID: credentials.user.id, enabled: false)
         return NoContent()
     }
 
-    private func checkCode(_ code: String, secret: String) throws {
-        guard TOTPVerifier.verify(code: code, secret: secret, at: services.clock.now()) else {
+    /// Accepts the current code of the user's authenticator, once.
+    private func claimCode(_ code: String, secret: String, userID: String) async throws {
+        guard let step = TOTPVerifier.matchingStep(code: code, secret: secret, at: services.clock.now()) else {
             throw Problem.validation(ValidationError(field: "code", reason: "is not the current code of your authenticator"))
+        }
+        guard try await services.store.claimTOTPStep(userID: userID, step: step) else {
+            throw Problem.validation(ValidationError(field: "code", reason: "was already used; wait for the next one"))
         }
     }
 

@@ -32,5 +32,6 @@ enum Migrations {
         M009PresenceStatusIndex.migration,
         M010DropEventsOrgIndex.migration,
         M011SearchIndexWithoutPendingList.migration,
+        M012TOTPLastStep.migration,
     ]
 }

@@ -301,7 +301,7 @@ export function upload(path, file) {
 
 /**
  * Signs in. Rejects with ApiError (code `totp-required` when a two-factor code is needed,
- * `invalid-totp`, `invalid-credentials`, `login-locked`).
+ * `invalid-totp`, `totp-used`, `invalid-credentials`, `login-locked`).
  * @param {string} email
  * @param {string} password
  * @param {string} [totp]

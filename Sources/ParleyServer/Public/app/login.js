@@ -10,6 +10,7 @@ function describe(e) {
   switch (e.code) {
     case 'invalid-credentials': return 'That email and password do not match an account.';
     case 'invalid-totp': return 'That code is not valid. Check your authenticator app and try again.';
+    case 'totp-used': return 'That code was already used. Enter the next code from your authenticator app.';
     case 'login-locked': return 'Too many failed attempts. Try again in a few minutes.';
     case 'network': return 'The server cannot be reached. Check your connection.';
     case 'validation': return e.detail;
