@@ -55,19 +55,22 @@ public final class SocketRegistry: Sendable {
         case member(orgID: String, userID: String)
         case site(orgID: String, siteID: String)
 
+        /// Nil for every other event (nearly all of them: this runs for each one, so it decodes nothing then).
         init?(_ event: StoredEvent) {
-            let payload = Data(event.payload.utf8)
-            let decoder = JSONCoding.makeDecoder()
             switch event.type {
             case EventType.memberRemoved:
-                guard let removal = try? decoder.decode(MemberRemoval.self, from: payload) else { return nil }
+                guard let removal = Self.decode(MemberRemoval.self, event) else { return nil }
                 self = .member(orgID: event.orgId, userID: removal.userId)
             case EventType.siteDeleted:
-                guard let deletion = try? decoder.decode(SiteDeletion.self, from: payload) else { return nil }
+                guard let deletion = Self.decode(SiteDeletion.self, event) else { return nil }
                 self = .site(orgID: event.orgId, siteID: deletion.siteId)
             default:
                 return nil
             }
+        }
+
+        private static func decode<T: Decodable>(_ type: T.Type, _ event: StoredEvent) -> T? {
+            try? JSONCoding.makeDecoder().decode(type, from: Data(event.payload.utf8))
         }
 
         init(_ participant: RealtimeParticipant) {
