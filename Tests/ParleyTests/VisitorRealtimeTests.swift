@@ -195,29 +195,43 @@ struct VisitorRealtimeTests {
         }
     }
 
-    @Test("deleting a site closes its visitors' sockets at once with 4001, even one that only listens; the dashboard hears site.deleted; another site's visitor stays",
+    @Test("deleting a site closes its visitors' sockets at once with 4001, even one that only listens; the dashboard hears site.deleted, another organization does not; another site's visitor stays",
           .timeLimit(.minutes(1)), arguments: Backend.allCases)
     func siteDeletion(_ backend: Backend) async throws {
         try await withLiveParley(backend) { api in
             let owner = try await api.signUp()
-            let doomed = try await api.widgetSite(owner)
-            let kept = try await api.createSite(owner, name: "Kept", origins: [TestAPI.siteOrigin, TestAPI.socketOrigin])
-            let doomedSession = try await api.visitorSession(doomed)
-            try await api.visitorSocket(try await api.visitorSession(kept)) { keptVisitor in
-                let close = try await api.visitorSocket(doomedSession) { visitor in
-                    _ = try await visitor.command("p", ["type": "ping"])  // open and registered
-                    try await api.socket(owner) { agent in
-                        _ = try await agent.command("i", ["type": "subscribe_inbox"])
-                        let deleted = try await api.request(.delete, "/api/v1/orgs/\(owner.orgID)/sites/\(doomed.id)", token: owner.accessToken)
-                        #expect(deleted.status == .noContent)
-                        let heard = try await agent.events { $0["event"] as? String == "site.deleted" }
-                        #expect(heard.last?.data?["site_id"] as? String == doomed.id)
-                    }
-                    while try await visitor.next() != nil {}  // only listens: the close must come unasked
-                }
-                #expect(close?.closeCode == .unknown(4001))
-                #expect(try await keptVisitor.command("after", ["type": "ping"]).reply["type"] as? String == "ack")
+            let stranger = try await api.signUp(org: "Stranger")
+            let theirs = try await api.startConversation(stranger, site: try await api.createSite(stranger), message: nil)
+            try await api.socket(stranger) { outsider in
+                _ = try await outsider.command("i", ["type": "subscribe_inbox"])
+                try await Self.deleteSiteWithVisitorsOnline(api, owner)
+                // The feed delivers in commit order: had the deletion reached the stranger, it would come first.
+                _ = try await api.sendMessage(stranger, theirs, "ours")
+                let seen = try await outsider.events { ($0.data?["body"] as? String) == "ours" }
+                #expect(!seen.contains { $0["event"] as? String == "site.deleted" })
             }
+        }
+    }
+
+    /// Deletes one of two sites while a visitor of each is connected and the owner's inbox listens.
+    private static func deleteSiteWithVisitorsOnline(_ api: TestAPI, _ owner: Account) async throws {
+        let doomed = try await api.widgetSite(owner)
+        let kept = try await api.createSite(owner, name: "Kept", origins: [TestAPI.siteOrigin, TestAPI.socketOrigin])
+        let doomedSession = try await api.visitorSession(doomed)
+        try await api.visitorSocket(try await api.visitorSession(kept)) { keptVisitor in
+            let close = try await api.visitorSocket(doomedSession) { visitor in
+                _ = try await visitor.command("p", ["type": "ping"])  // open and registered
+                try await api.socket(owner) { agent in
+                    _ = try await agent.command("i", ["type": "subscribe_inbox"])
+                    let deleted = try await api.request(.delete, "/api/v1/orgs/\(owner.orgID)/sites/\(doomed.id)", token: owner.accessToken)
+                    #expect(deleted.status == .noContent)
+                    let heard = try await agent.events { $0["event"] as? String == "site.deleted" }
+                    #expect(heard.last?.data?["site_id"] as? String == doomed.id)
+                }
+                while try await visitor.next() != nil {}  // only listens: the close must come unasked
+            }
+            #expect(close?.closeCode == .unknown(4001))
+            #expect(try await keptVisitor.command("after", ["type": "ping"]).reply["type"] as? String == "ack")
         }
     }
 
