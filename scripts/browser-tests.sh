@@ -111,7 +111,7 @@ BASE=""
 CREDENTIALS=""
 start_server() {
   # Every browser of the run is one client address; the per-address widget limits would refuse them.
-  local -a env_args=("PARLEY_WEB_ROOT=$WEB_ROOT" PARLEY_LOGIN_MAX_FAILURES=1000000
+  local -a env_args=("PARLEY_WEB_ROOT=$WEB_ROOT" PARLEY_LOGIN_MAX_FAILURES=1000000 PARLEY_LOGIN_MAX_FAILURES_PER_ADDRESS=1000000
     PARLEY_WIDGET_ADDRESS_BURST=100000 PARLEY_WIDGET_ADDRESS_RATE=1000)
   [[ -n "$DATABASE_URL_ARG" ]] && env_args+=("DATABASE_URL=$DATABASE_URL_ARG")
   start_parley_server "$SERVER_BIN" "$ART/server.log" "$WORK/data" "${env_args[@]}" || return 1

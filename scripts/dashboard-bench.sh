@@ -101,7 +101,7 @@ log "seeded in $(python3 -c "print(round($seed_end - $seed_start, 1))") s: $CRED
 printf '%s\n' "$CREDENTIALS_LINE" >"$WORK/data/initial-credentials.json"
 
 stage "Server"
-env_args=("PARLEY_WEB_ROOT=$ROOT/Sources/ParleyServer/Public" PARLEY_LOGIN_MAX_FAILURES=1000000
+env_args=("PARLEY_WEB_ROOT=$ROOT/Sources/ParleyServer/Public" PARLEY_LOGIN_MAX_FAILURES=1000000 PARLEY_LOGIN_MAX_FAILURES_PER_ADDRESS=1000000
   PARLEY_WIDGET_ADDRESS_BURST=100000 PARLEY_WIDGET_ADDRESS_RATE=1000 PARLEY_WIDGET_SITE_BURST=100000 PARLEY_WIDGET_SITE_RATE=1000)
 [[ -n "$DATABASE_URL_ARG" ]] && env_args+=("DATABASE_URL=$DATABASE_URL_ARG")
 start_parley_server "$ROOT/.build/debug/parley" "$WORK/server.log" "$WORK/data" "${env_args[@]}" ||

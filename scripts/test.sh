@@ -277,7 +277,7 @@ run_contract() {
   data="$(mktemp -d "$WORK/contract-$db.XXXXXX")"
   server_log="$ART/server-$db.log"
 
-  local -a env_args=(PARLEY_LOGIN_MAX_FAILURES=1000000)
+  local -a env_args=(PARLEY_LOGIN_MAX_FAILURES=1000000 PARLEY_LOGIN_MAX_FAILURES_PER_ADDRESS=1000000)
   if [[ "$db" == postgres ]]; then
     create_server_database contract || {
       log "error: could not create a database for the contract check"

@@ -65,6 +65,33 @@ struct AuthTests {
         }
     }
 
+    @Test("failed logins from one address lock it out whatever the emails, a success there does not reset the count, other addresses sign in",
+          arguments: Backend.allCases)
+    func addressLockout(_ backend: Backend) async throws {
+        let clock = ManualClock()
+        try await withParley(backend, clock: clock, configure: { $0.loginMaxFailuresPerAddress = 3; $0.trustProxy = true }) { api in
+            _ = try await api.signUp("dave@example.com")
+            let login = { (email: String, password: String, address: String) in
+                try await api.request(.post, "/api/v1/auth/login", json: ["email": email, "password": password],
+                                      headers: [HTTPField.Name("X-Forwarded-For")!: "10.0.0.1, \(address)"])
+            }
+            let attacker = "203.0.113.7"
+            // A list of accounts, one try each: no email reaches its own limit.
+            #expect(try await login("a@example.com", "guess guess 1", attacker).status == .unauthorized)
+            #expect(try await login("dave@example.com", "guess guess 2", attacker).status == .unauthorized)
+            #expect(try await login("dave@example.com", TestAPI.password, attacker).status == .ok)
+            let locking = try await login("c@example.com", "guess guess 3", attacker)
+            #expect(locking.status == .tooManyRequests)
+            #expect(try api.problem(locking).type == "urn:parley:problem:login-locked")
+            let locked = try await login("dave@example.com", TestAPI.password, attacker)
+            #expect(locked.status == .tooManyRequests, "the address is locked, even for a right password")
+            #expect(locked.headers[.retryAfter] != nil)
+            #expect(try await login("dave@example.com", TestAPI.password, "198.51.100.2").status == .ok, "another address is not")
+            clock.advance(by: api.runtime.services.config.loginLockout + 1)
+            #expect(try await login("dave@example.com", TestAPI.password, attacker).status == .ok)
+        }
+    }
+
     @Test("expired and tampered access tokens are rejected", arguments: Backend.allCases)
     func expiredAndTampered(_ backend: Backend) async throws {
         let clock = ManualClock()

@@ -46,6 +46,7 @@ public enum ConfigurationLoader {
         seconds("PARLEY_VISITOR_TOKEN_TTL", &config.visitorTokenTTL)
         number("PARLEY_BCRYPT_COST", &config.bcryptCost)
         number("PARLEY_LOGIN_MAX_FAILURES", &config.loginMaxFailures)
+        number("PARLEY_LOGIN_MAX_FAILURES_PER_ADDRESS", &config.loginMaxFailuresPerAddress)
         seconds("PARLEY_LOGIN_LOCKOUT", &config.loginLockout)
         number("PARLEY_MAX_BODY_BYTES", &config.maxBodyBytes)
         number("PARLEY_UPLOAD_MAX_BYTES", &config.maxUploadBytes)

@@ -26,6 +26,9 @@ public struct ParleyConfiguration: Sendable {
     public var visitorTokenTTL: TimeInterval = 60 * 60
     public var bcryptCost: UInt8 = 12
     public var loginMaxFailures = 5
+    /// Failed logins from one client address, whatever the emails, before the address is locked
+    /// out: one email at a time never trips `loginMaxFailures` when a list of them is tried.
+    public var loginMaxFailuresPerAddress = 50
     public var loginWindow: TimeInterval = 15 * 60
     public var loginLockout: TimeInterval = 15 * 60
     public var maxBodyBytes = 1 << 20

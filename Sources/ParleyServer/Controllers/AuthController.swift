@@ -52,44 +52,53 @@ struct AuthController {
             throw Problem.validation(ValidationError(field: "password", reason: "must not contain control characters"))
         }
         let store = services.store
-        let throttleKey = "login:" + email
-        if let until = try await store.loginLockedUntil(key: throttleKey) {
-            throw lockedOut(until: until)
+        let throttle = LoginThrottle(email: email, address: context.clientAddress(request, trustProxy: services.config.trustProxy))
+        for key in [throttle.emailKey, throttle.addressKey] {
+            if let until = try await store.loginLockedUntil(key: key) { throw lockedOut(until: until) }
         }
         guard let credentials = try await store.credentials(email: email) else {
             try await services.passwords.burnVerification(body.password)
-            throw try await failedLogin(key: throttleKey)
+            throw try await failedLogin(throttle)
         }
         guard try await services.passwords.verify(body.password, hash: credentials.passwordHash) else {
-            throw try await failedLogin(key: throttleKey)
+            throw try await failedLogin(throttle)
         }
         if credentials.user.totpEnabled, let secret = credentials.totpSecret {
             guard let code = body.totpCode else {
                 throw Problem.unauthorized("this account requires a two-factor code in 'totp_code'", code: "totp-required")
             }
             guard let step = TOTPVerifier.matchingStep(code: code, secret: secret, at: services.clock.now()) else {
-                throw try await failedLogin(key: throttleKey, detail: "the two-factor code is wrong", code: "invalid-totp")
+                throw try await failedLogin(throttle, detail: "the two-factor code is wrong", code: "invalid-totp")
             }
             guard try await store.claimTOTPStep(userID: credentials.user.id, step: step) else {
-                throw try await failedLogin(key: throttleKey, detail: "this two-factor code was already used; wait for the next one",
+                throw try await failedLogin(throttle, detail: "this two-factor code was already used; wait for the next one",
                                             code: "totp-used")
             }
         }
-        try await store.clearLoginFailures(key: throttleKey)
+        try await store.clearLoginFailures(key: throttle.emailKey)  // not the address's: its own success must not hide a list being tried
         context.logger.info("login", metadata: ["user_id": "\(credentials.user.id)"])
         return JSONResponse(try await services.startSession(for: credentials.user))
     }
 
-    private var throttlePolicy: ParleyStore.ThrottlePolicy {
-        .init(maxFailures: services.config.loginMaxFailures, window: services.config.loginWindow,
-              lockout: services.config.loginLockout)
+    /// Failed logins are counted per email and per client address (many emails tried from one place).
+    private struct LoginThrottle {
+        let email: String, address: String
+        var emailKey: String { "login:" + email }
+        var addressKey: String { "login-address:" + address }
     }
 
-    private func failedLogin(key: String, detail: String = "email or password is wrong",
+    private func throttlePolicy(maxFailures: Int) -> ParleyStore.ThrottlePolicy {
+        .init(maxFailures: maxFailures, window: services.config.loginWindow, lockout: services.config.loginLockout)
+    }
+
+    private func failedLogin(_ throttle: LoginThrottle, detail: String = "email or password is wrong",
                              code: String = "invalid-credentials") async throws -> Problem {
-        if let until = try await services.store.recordLoginFailure(key: key, policy: throttlePolicy) {
-            return lockedOut(until: until)
-        }
+        let config = services.config
+        let store = services.store
+        let emailLock = try await store.recordLoginFailure(key: throttle.emailKey, policy: throttlePolicy(maxFailures: config.loginMaxFailures))
+        let addressLock = try await store.recordLoginFailure(key: throttle.addressKey,
+                                                             policy: throttlePolicy(maxFailures: config.loginMaxFailuresPerAddress))
+        if let until = [emailLock, addressLock].compactMap({ $0 }).max() { return lockedOut(until: until) }
         return Problem.unauthorized(detail, code: code)
     }
 
