@@ -75,6 +75,10 @@ public final class ParleyRuntime: Sendable {
             },
             Task { await Self.keepRunning("ephemeral bus", logger: logger) { try await ephemeral.run { hub.deliver($0) } } },
             Task { await presence.run() },
+            Task {
+                await AttachmentSweeper(store: store, storage: services.attachmentStorage, clock: clock, logger: logger)
+                    .run(every: config.attachmentSweepInterval)
+            },
         ]
         return ParleyRuntime(services: services, engine: engine, migrator: migrator, logger: logger, hub: hub, sockets: sockets,
                              ephemeral: ephemeral, presence: presence, poolTask: poolTask, feedTasks: feedTasks)

@@ -54,6 +54,27 @@ extension ParleyStore {
         try await findAttachment("a.org_id = \(bind: orgID) AND a.id = \(bind: id)")
     }
 
+    /// Those of `keys` (`<organization>/<attachment id>`) that no existing, undeleted message holds,
+    /// of organizations this database knows. A key of an unknown organization is never returned:
+    /// pointed at the wrong (say, an empty) database, Parley must not delete anyone's files.
+    public func unheldAttachmentKeys(among keys: [String]) async throws -> [String] {
+        let parsed = keys.compactMap { key -> (key: String, orgID: String, id: String)? in
+            let parts = key.split(separator: "/")
+            return parts.count == 2 ? (key, String(parts[0]), String(parts[1])) : nil
+        }
+        guard !parsed.isEmpty else { return [] }
+        let (held, organizations) = try await engine.read { db in
+            let held = try await db.raw("""
+                SELECT a.storage_key FROM attachments a JOIN messages m ON m.id = a.message_id AND m.deleted_at IS NULL
+                WHERE a.id IN (\(binds: parsed.map(\.id)))
+                """).all(decodingColumn: "storage_key", as: String.self)
+            let organizations = try await db.raw("SELECT id FROM organizations WHERE id IN (\(binds: Array(Set(parsed.map(\.orgID)))))")
+                .all(decodingColumn: "id", as: String.self)
+            return (Set(held), Set(organizations))
+        }
+        return parsed.filter { organizations.contains($0.orgID) && !held.contains($0.key) }.map(\.key)
+    }
+
     private func findAttachment(_ condition: SQLQueryString) async throws -> StoredAttachment {
         let row = try await engine.read { db in
             try await db.raw("""

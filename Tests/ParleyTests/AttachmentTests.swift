@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import ParleyCore
+import ParleyServer
 import Testing
 
 @Suite("Attachments")
@@ -155,6 +157,47 @@ struct AttachmentTests {
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.retryAfter] != nil)
             #expect(try storedFiles(api, owner).count == 1)
+        }
+    }
+
+    @Test("the sweeper removes the files of deleted messages and of deleted sites; it keeps held files, young ones and those of organizations the database does not know",
+          arguments: Backend.allCases)
+    func sweeper(_ backend: Backend) async throws {
+        try await withParley(backend) { api in
+            let owner = try await api.signUp()
+            let site = try await api.createSite(owner)
+            let doomed = try await api.createSite(owner, name: "Doomed")
+            let upload = { (site: Site, name: String) in
+                try api.decode(Message.self, try await api.visitorUpload(site, try await api.visitorSession(site), SampleFile.png, filename: name))
+            }
+            let held = try await upload(site, "held.png")
+            let deleted = try await upload(site, "deleted.png")
+            _ = try await upload(doomed, "of a deleted site.png")
+            let org = "/api/v1/orgs/\(owner.orgID)"
+            #expect(try await api.request(.delete, "\(org)/conversations/\(deleted.conversationId)/messages/\(deleted.id)",
+                                          token: owner.accessToken).status == .ok)
+            #expect(try await api.request(.delete, "\(org)/sites/\(doomed.id)", token: owner.accessToken).status == .noContent)
+
+            // Stored a moment ago by an upload whose message has not committed yet; and a file of an
+            // organization this database has never heard of (the wrong database, say).
+            let storage = api.runtime.services.attachmentStorage
+            let young = "\(owner.orgID)/att_young", foreign = "org_elsewhere/att_foreign"
+            for key in [young, foreign] { try await storage.put(ByteBuffer(bytes: SampleFile.png), key: key) }
+            let root = URL(fileURLWithPath: api.runtime.services.config.attachmentsDirectory)
+            for key in try await storage.keys(writtenBefore: .distantFuture) {
+                let age: TimeInterval = key == young ? 60 : 2 * 3600
+                try FileManager.default.setAttributes([.modificationDate: api.clock.now().addingTimeInterval(-age)],
+                                                      ofItemAtPath: root.appendingPathComponent(key).path)
+            }
+
+            let sweeper = AttachmentSweeper(store: api.store, storage: storage, clock: api.clock, logger: quietLogger("sweeper"))
+            #expect(try await sweeper.sweep() == 2)
+            let heldKey = "\(owner.orgID)/\(try #require(held.attachment).id)"
+            #expect(Set(try await storage.keys(writtenBefore: .distantFuture)) == [heldKey, young, foreign])
+            #expect(try await sweeper.sweep() == 0)
+            let link = try api.decode(AttachmentLink.self, try await api.request(
+                .get, "\(org)/attachments/\(try #require(held.attachment).id)/link", token: owner.accessToken))
+            #expect(try await api.download(link).status == .ok)
         }
     }
 }

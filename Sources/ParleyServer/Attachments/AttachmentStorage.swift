@@ -10,6 +10,8 @@ public protocol AttachmentStorage: Sendable {
     /// nil when there is no such object.
     func get(key: String) async throws -> ByteBuffer?
     func delete(key: String) async throws
+    /// Every stored key whose object was last written before `date` (for the sweeper).
+    func keys(writtenBefore date: Date) async throws -> [String]
 }
 
 /// Attachments as files on local disk under one root directory (`<data dir>/attachments`).
@@ -41,6 +43,25 @@ public struct LocalDiskStorage: AttachmentStorage {
         let file = try url(for: key)
         try await NIOThreadPool.singleton.runIfActive {
             if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+        }
+    }
+
+    public func keys(writtenBefore date: Date) async throws -> [String] {
+        let root = self.root
+        return try await NIOThreadPool.singleton.runIfActive {
+            let files = FileManager.default
+            let organizations = (try? files.contentsOfDirectory(atPath: root.path)) ?? []
+            return organizations.flatMap { organization in
+                let directory = root.appendingPathComponent(organization, isDirectory: true)
+                return ((try? files.contentsOfDirectory(atPath: directory.path)) ?? []).compactMap { name -> String? in
+                    let key = organization + "/" + name
+                    // Only Parley's own keys: not a half-written temporary file of an atomic write.
+                    guard let url = try? self.url(for: key),
+                        let written = try? files.attributesOfItem(atPath: url.path)[.modificationDate] as? Date,
+                        written < date else { return nil }
+                    return key
+                }
+            }
         }
     }
 

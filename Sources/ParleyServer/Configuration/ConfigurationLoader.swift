@@ -51,6 +51,7 @@ public enum ConfigurationLoader {
         number("PARLEY_MAX_BODY_BYTES", &config.maxBodyBytes)
         number("PARLEY_UPLOAD_MAX_BYTES", &config.maxUploadBytes)
         seconds("PARLEY_ATTACHMENT_URL_TTL", &config.attachmentURLTTL)
+        seconds("PARLEY_ATTACHMENT_SWEEP_INTERVAL", &config.attachmentSweepInterval)
         number("PARLEY_WS_QUEUE_BYTES", &config.realtimeQueueBytes)
         seconds("PARLEY_WS_PING_INTERVAL", &config.realtimePingInterval)
         number("PARLEY_WS_BURST", &config.realtimeBurst)

@@ -36,6 +36,8 @@ public struct ParleyConfiguration: Sendable {
     public var maxUploadBytes = 25 << 20
     /// How long a signed attachment download URL stays valid.
     public var attachmentURLTTL: TimeInterval = 5 * 60
+    /// How often the files no message holds any more (deleted messages, conversations and sites) are removed.
+    public var attachmentSweepInterval: TimeInterval = 60 * 60
     /// Bytes that may wait for one slow WebSocket before it is closed with 4008.
     public var realtimeQueueBytes = 1 << 20
     /// Seconds between keep-alive pings; a socket silent for two of them is closed.
